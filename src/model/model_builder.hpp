@@ -1,0 +1,60 @@
+#pragma once
+// Turns validated movies, in input order, into the normalized model:
+// - duplicate ids: the first accepted occurrence wins; each later one is
+//   reported (duplicate_id, info) with the line of the kept one and whether
+//   its fields differ;
+// - movie and bridge rows are streamed to their table writers as they come,
+//   so memory holds only the id index and the dimensions, never the movies;
+// - dimension tables are written at finish(), ordered by key.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+
+#include "model/diagnostic.hpp"
+#include "model/dimensions.hpp"
+#include "model/movie.hpp"
+#include "table/table_writer.hpp"
+
+namespace marquee::model {
+
+struct ModelCounts {
+  std::uint64_t movies = 0;
+  std::uint64_t duplicates = 0;
+};
+
+class ModelBuilder {
+ public:
+  ModelBuilder(table::TableSink& sink, DiagnosticSink& diagnostics);
+  ~ModelBuilder();
+
+  // Returns true if the movie was kept, false if it was a duplicate.
+  bool add(const Movie& movie);
+  // Writes the dimension tables and finishes every writer.
+  void finish();
+
+  const Dimensions& dimensions() const { return dimensions_; }
+  const ModelCounts& counts() const { return counts_; }
+  // Rows written per table name (after finish()).
+  std::vector<std::pair<std::string, std::uint64_t>> table_rows() const;
+
+ private:
+  struct Kept {
+    std::uint64_t line;
+    std::uint64_t fields_hash;
+  };
+  void write_movie(const Movie& movie);
+  void write_bridges(const Movie& movie);
+  void write_dimensions();
+
+  table::TableSink& sink_;
+  DiagnosticSink& diagnostics_;
+  Dimensions dimensions_;
+  std::unordered_map<std::int64_t, Kept> kept_;
+  ModelCounts counts_;
+  std::unique_ptr<table::TableWriter> movie_, movie_company_, movie_genre_, movie_country_,
+      movie_language_;
+  std::vector<std::pair<std::string, std::uint64_t>> finished_rows_;
+};
+
+}  // namespace marquee::model
