@@ -19,6 +19,7 @@ class ObjectWriter {
   explicit ObjectWriter(std::string& out);
   ObjectWriter& field(std::string_view key, std::string_view value);
   ObjectWriter& field(std::string_view key, const char* value) { return field(key, std::string_view(value)); }
+  ObjectWriter& field(std::string_view key, const std::string& value) { return field(key, std::string_view(value)); }
   ObjectWriter& field(std::string_view key, std::int64_t value);
   ObjectWriter& field(std::string_view key, std::uint64_t value);
   ObjectWriter& field(std::string_view key, int value) { return field(key, static_cast<std::int64_t>(value)); }

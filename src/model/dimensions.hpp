@@ -10,6 +10,7 @@
 
 #include "model/diagnostic.hpp"
 #include "model/movie.hpp"
+#include "common/utf8.hpp"
 
 namespace marquee::model {
 

@@ -1,0 +1,228 @@
+#include "job/etl_job.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <optional>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "common/atomic_file.hpp"
+#include "common/error.hpp"
+#include "common/sha256.hpp"
+#include "common/utf8.hpp"
+#include "csv/reader.hpp"
+#include "input/byte_source.hpp"
+#include "job/error_log.hpp"
+#include "model/columns.hpp"
+#include "model/model_builder.hpp"
+#include "model/validate.hpp"
+#include "rollup/rollups.hpp"
+#include "table/csv_writer.hpp"
+
+namespace marquee::job {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// Hashes and counts the input bytes as the reader pulls them, so the manifest
+// describes exactly the bytes that were parsed, at no extra pass.
+class HashingSource : public input::ByteSource {
+ public:
+  explicit HashingSource(input::ByteSource& inner) : inner_(inner) {}
+  std::size_t read(char* buffer, std::size_t size) override {
+    const std::size_t n = inner_.read(buffer, size);
+    hash_.update(buffer, n);
+    bytes_ += n;
+    return n;
+  }
+  const std::string& name() const override { return inner_.name(); }
+  std::optional<std::uint64_t> size() const override { return inner_.size(); }
+  std::uint64_t bytes() const { return bytes_; }
+  std::string digest() { return hash_.hex_digest(); }
+
+ private:
+  input::ByteSource& inner_;
+  Sha256 hash_;
+  std::uint64_t bytes_ = 0;
+};
+
+// The CSV stage's bad-row policy: every line the reader gives up on becomes
+// one rejected row in the error log.
+class RejectedLinePolicy : public csv::InvalidRecordHandler {
+ public:
+  explicit RejectedLinePolicy(model::DiagnosticSink& sink) : sink_(sink) {}
+  void on_invalid(const csv::InvalidRecord& bad) override {
+    ++rejected_;
+    const bool quote = bad.kind == csv::InvalidKind::UnterminatedQuote;
+    sink_.report(model::Diagnostic{
+        model::Severity::Error,
+        quote ? model::Reason::UnterminatedQuote : model::Reason::FieldCount, bad.line,
+        std::nullopt, std::nullopt,
+        quote ? fmt::format("a quote opened in this record never closes; line {} rejected, "
+                            "reading resumes at the next line", bad.line)
+              : fmt::format("record has {} fields, expected {}; line {} rejected, reading "
+                            "resumes at the next line", bad.field_count, bad.expected_fields,
+                            bad.line),
+        utf8::excerpt(bad.raw_line)});
+  }
+  std::uint64_t rejected() const { return rejected_; }
+
+ private:
+  model::DiagnosticSink& sink_;
+  std::uint64_t rejected_ = 0;
+};
+
+// Gives every diagnostic of the current record an excerpt of its raw text
+// when the stage that reported it did not have one.
+class RecordExcerptSink : public model::DiagnosticSink {
+ public:
+  explicit RecordExcerptSink(model::DiagnosticSink& inner) : inner_(inner) {}
+  void set_record(std::string_view raw) { raw_ = raw; }
+  void report(model::Diagnostic d) override {
+    if (d.excerpt.empty()) d.excerpt = utf8::excerpt(raw_);
+    inner_.report(std::move(d));
+  }
+
+ private:
+  model::DiagnosticSink& inner_;
+  std::string_view raw_;
+};
+
+// A directory that disappears unless released: tables are staged here and
+// renamed into place only when complete.
+class StagingDir {
+ public:
+  explicit StagingDir(const fs::path& parent) {
+    std::random_device rd;
+    path_ = parent / fmt::format(".staging-tables-{}-{:08x}", ::getpid(), rd());
+    fs::create_directories(path_);
+  }
+  ~StagingDir() {
+    if (!path_.empty()) {
+      std::error_code ignored;
+      fs::remove_all(path_, ignored);
+    }
+  }
+  const fs::path& path() const { return path_; }
+  void publish_as(const fs::path& target) {
+    fsync_directory(path_);
+    fs::remove_all(target);
+    fs::rename(path_, target);
+    fsync_directory(target.parent_path());
+    path_.clear();
+  }
+
+ private:
+  fs::path path_;
+};
+
+void report_repaired(model::DiagnosticSink& sink, const csv::Record& record,
+                     std::optional<std::int64_t> movie_id) {
+  sink.report(model::Diagnostic{
+      model::Severity::Info, model::Reason::Repaired, record.line, movie_id, std::nullopt,
+      fmt::format("record split over lines {} and {} (a line break in an unquoted field) was "
+                  "joined back into one record",
+                  record.line, record.second_line),
+      ""});
+}
+
+bool too_many_rejects(const Counts& counts, double max_ratio) {
+  if (counts.records_read == 0) return false;
+  return static_cast<double>(counts.rejected) > max_ratio * static_cast<double>(counts.records_read);
+}
+
+}  // namespace
+
+EtlResult run_etl(const EtlOptions& options) {
+  const auto started = Clock::now();
+  auto source = input::open_input(options.input);
+  HashingSource hashing(*source);
+  fs::create_directories(options.out_dir);
+
+  ErrorLog log(options.out_dir / "errors.jsonl");
+  RecordExcerptSink diagnostics(log);
+  RejectedLinePolicy policy(log);
+  csv::Reader reader(hashing, policy, options.csv);
+  const model::ColumnMap columns(reader.header(), source->name());
+
+  StagingDir staging(options.out_dir);
+  auto sink = options.make_sink ? options.make_sink(staging.path())
+                                : std::make_unique<table::CsvTableSink>(staging.path());
+  model::ModelBuilder builder(*sink, diagnostics);
+  rollup::Rollups rollups;
+
+  Counts counts;
+  csv::Record record;
+  std::uint64_t next_progress = 0;
+  while (reader.next(record)) {
+    ++counts.records_read;
+    diagnostics.set_record(record.raw);
+    std::optional<model::Movie> movie = model::validate(record, columns, diagnostics);
+    if (record.repaired) {
+      ++counts.repaired;
+      report_repaired(diagnostics, record, movie ? std::optional(movie->id) : std::nullopt);
+    }
+    if (!movie) {
+      ++counts.rejected;
+    } else if (builder.add(*movie)) {
+      rollups.add(*movie);
+    }
+    if (options.progress && reader.bytes_read() >= next_progress) {
+      options.progress(reader.bytes_read(), source->size().value_or(0));
+      next_progress = reader.bytes_read() + (16 << 20);
+    }
+  }
+  counts.records_read += policy.rejected();
+  counts.rejected += policy.rejected();
+  counts.movies_kept = builder.counts().movies;
+  counts.duplicates = builder.counts().duplicates;
+  const double read_ms = ms_since(started);
+
+  EtlResult result;
+  Manifest& m = result.manifest;
+  m.input_name = source->name();
+  m.input_size = hashing.bytes();
+  m.input_sha256 = hashing.digest();
+  m.format = options.format;
+  m.max_reject_ratio = options.max_reject_ratio;
+  m.counts = counts;
+  m.succeeded = !too_many_rejects(counts, options.max_reject_ratio);
+
+  const auto write_started = Clock::now();
+  if (m.succeeded) {
+    builder.finish();
+    auto rows = builder.table_rows();
+    for (auto& entry : rollups.write(*sink, builder.dimensions())) rows.push_back(entry);
+    for (const auto& [name, n] : rows) {
+      m.tables.push_back({name, "tables/" + name + "." + sink->extension(), n});
+    }
+    staging.publish_as(options.out_dir / "tables");
+  } else {
+    result.exit_code = 1;
+    m.failure = fmt::format("{} of {} records rejected ({:.4f}%), above --max-reject-ratio {}",
+                            counts.rejected, counts.records_read,
+                            100.0 * static_cast<double>(counts.rejected) /
+                                static_cast<double>(counts.records_read),
+                            options.max_reject_ratio);
+    fs::remove_all(options.out_dir / "tables");
+  }
+  counts.warnings = log.count(model::Severity::Warning);
+  m.counts.warnings = counts.warnings;
+  m.diagnostics = log.by_reason();
+  log.commit();
+  m.timings_ms = {{"read_validate", read_ms}, {"write", ms_since(write_started)},
+                  {"total", ms_since(started)}};
+  AtomicFile manifest_file(options.out_dir / "manifest.json");
+  manifest_file.write(to_json(m));
+  manifest_file.commit();
+  return result;
+}
+
+}  // namespace marquee::job

@@ -1,0 +1,50 @@
+#pragma once
+// manifest.json: what a run read, kept, rejected and wrote. Keys (stable,
+// documented in docs/ERROR_LOG.md):
+//   marquee_version, schema_version, status ("succeeded" | "failed"), failure
+//   (message, failed runs only), input {name, size, sha256}, format,
+//   max_reject_ratio, counts {records_read, movies_kept, rejected, repaired,
+//   duplicates, warnings}, diagnostics {"<severity>/<reason>": n},
+//   tables {<name>: {file, rows}}, timings_ms {read_validate, write, total}.
+// Identity: records_read = movies_kept + rejected + duplicates.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace marquee::job {
+
+struct Counts {
+  std::uint64_t records_read = 0;
+  std::uint64_t movies_kept = 0;
+  std::uint64_t rejected = 0;
+  std::uint64_t repaired = 0;
+  std::uint64_t duplicates = 0;
+  std::uint64_t warnings = 0;
+};
+
+struct TableEntry {
+  std::string name;
+  std::string file;  // relative to the run directory
+  std::uint64_t rows = 0;
+};
+
+struct Manifest {
+  bool succeeded = false;
+  std::string failure;
+  std::string input_name;
+  std::uint64_t input_size = 0;
+  std::string input_sha256;
+  std::string format;
+  double max_reject_ratio = 0;
+  Counts counts;
+  std::map<std::string, std::uint64_t> diagnostics;
+  std::vector<TableEntry> tables;
+  std::vector<std::pair<std::string, double>> timings_ms;
+};
+
+// Pretty-printed JSON with a trailing newline; keys in the order above.
+std::string to_json(const Manifest& manifest);
+
+}  // namespace marquee::job
