@@ -1,0 +1,439 @@
+#include "rollup/rollups.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "table/cell.hpp"
+
+namespace marquee::rollup {
+
+using table::Cell;
+using table::Null;
+using table::Schema;
+using table::Type;
+
+const Schema& company_year_schema() {
+  static const Schema schema{"company_year",
+                             {{"company_id", Type::Int64},
+                              {"year", Type::Int32},
+                              {"company_name", Type::String},
+                              {"movie_count", Type::Int64},
+                              {"movies_with_budget", Type::Int64},
+                              {"movies_with_revenue", Type::Int64},
+                              {"movies_with_both", Type::Int64},
+                              {"budget", Type::Int64},
+                              {"revenue", Type::Int64},
+                              {"profit", Type::Int64},
+                              {"budget_split", Type::Double},
+                              {"revenue_split", Type::Double},
+                              {"profit_split", Type::Double},
+                              {"average_popularity", Type::Double, true}}};
+  return schema;
+}
+
+const Schema& company_year_genre_schema() {
+  static const Schema schema{"company_year_genre",
+                             {{"company_id", Type::Int64},
+                              {"year", Type::Int32},
+                              {"genre_id", Type::Int64},
+                              {"genre_name", Type::String},
+                              {"movie_count", Type::Int64}}};
+  return schema;
+}
+
+const Schema& genre_year_schema() {
+  static const Schema schema{"genre_year",
+                             {{"genre_id", Type::Int64},
+                              {"year", Type::Int32},
+                              {"genre_name", Type::String},
+                              {"movie_count", Type::Int64},
+                              {"movies_with_budget", Type::Int64},
+                              {"movies_with_revenue", Type::Int64},
+                              {"movies_with_both", Type::Int64},
+                              {"budget", Type::Int64},
+                              {"revenue", Type::Int64},
+                              {"profit", Type::Int64},
+                              {"popularity_total", Type::Double},
+                              {"popularity_average", Type::Double, true},
+                              {"vote_count_total", Type::Int64},
+                              {"rank_by_popularity_total", Type::Int32}}};
+  return schema;
+}
+
+namespace {
+
+// ---- keys -------------------------------------------------------------------
+
+// splitmix64's finalizer: std::hash<int64_t> is the identity on libstdc++,
+// which would cluster (id, year) keys badly once combined.
+std::size_t mix(std::uint64_t seed, std::uint64_t value) {
+  std::uint64_t z = seed ^ (value + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return static_cast<std::size_t>(z ^ (z >> 31));
+}
+
+struct CompanyYear {
+  std::int64_t company_id;
+  std::int32_t year;
+  auto operator<=>(const CompanyYear&) const = default;
+  std::string describe() const { return fmt::format("company_id={}, year={}", company_id, year); }
+};
+
+struct CompanyYearGenre {
+  std::int64_t company_id;
+  std::int32_t year;
+  std::int64_t genre_id;
+  auto operator<=>(const CompanyYearGenre&) const = default;
+};
+
+struct GenreYear {
+  std::int64_t genre_id;
+  std::int32_t year;
+  auto operator<=>(const GenreYear&) const = default;
+  std::string describe() const { return fmt::format("genre_id={}, year={}", genre_id, year); }
+};
+
+struct KeyHash {
+  std::size_t operator()(const CompanyYear& k) const {
+    return mix(mix(0, static_cast<std::uint64_t>(k.company_id)), static_cast<std::uint64_t>(k.year));
+  }
+  std::size_t operator()(const CompanyYearGenre& k) const {
+    return mix(operator()(CompanyYear{k.company_id, k.year}), static_cast<std::uint64_t>(k.genre_id));
+  }
+  std::size_t operator()(const GenreYear& k) const {
+    return mix(mix(1, static_cast<std::uint64_t>(k.genre_id)), static_cast<std::uint64_t>(k.year));
+  }
+};
+
+// ---- checked arithmetic -----------------------------------------------------
+
+[[noreturn]] void throw_overflow(std::string_view table, const std::string& key,
+                                 std::string_view column) {
+  throw std::overflow_error(
+      fmt::format("rollup {}: column {} overflows at {}", table, column, key));
+}
+
+// Money must never wrap silently: a wrapped total would look plausible.
+template <class Key>
+void add_checked(std::int64_t& total, std::int64_t value, std::string_view table, const Key& key,
+                 std::string_view column) {
+  std::int64_t sum;
+  if (__builtin_add_overflow(total, value, &sum)) throw_overflow(table, key.describe(), column);
+  total = sum;
+}
+
+// Neumaier's compensated summation: the rounding error of each addition is
+// kept aside and added back at the end, so the result is (nearly always) the
+// correctly rounded exact sum, whatever the order of the addends. Plain
+// summation of 0.1 ten times gives 0.9999999999999999; this gives 1.0.
+class CompensatedSum {
+ public:
+  // False (sum unchanged) when the sum would leave the finite double range.
+  [[nodiscard]] bool add(double x) {
+    const double sum = sum_ + x;
+    const double error = std::fabs(sum_) >= std::fabs(x) ? (sum_ - sum) + x : (x - sum) + sum_;
+    const double compensation = compensation_ + error;
+    if (!std::isfinite(sum) || !std::isfinite(sum + compensation)) return false;
+    sum_ = sum;
+    compensation_ = compensation;
+    return true;
+  }
+  double value() const { return sum_ + compensation_; }
+
+ private:
+  double sum_ = 0.0;
+  double compensation_ = 0.0;
+};
+
+template <class Key>
+void add_checked(CompensatedSum& total, double value, std::string_view table, const Key& key,
+                 std::string_view column) {
+  if (!total.add(value)) throw_overflow(table, key.describe(), column);
+}
+
+// ---- one movie's figures, computed once per movie ----------------------------
+
+struct Figures {
+  bool has_budget = false, has_revenue = false, has_both = false;
+  std::int64_t budget = 0;   // 0 unless > 0
+  std::int64_t revenue = 0;  // 0 unless > 0
+  std::int64_t profit = 0;   // revenue - budget when both > 0, else 0
+  std::optional<double> popularity;
+  std::int64_t vote_count = 0;  // null counts as 0
+
+  explicit Figures(const model::Movie& movie)
+      : has_budget(movie.budget > 0),
+        has_revenue(movie.revenue > 0),
+        has_both(has_budget && has_revenue),
+        budget(has_budget ? movie.budget : 0),
+        revenue(has_revenue ? movie.revenue : 0),
+        // Cannot overflow: both operands are non-negative int64.
+        profit(has_both ? revenue - budget : 0),
+        popularity(movie.popularity),
+        vote_count(movie.vote_count.value_or(0)) {}
+};
+
+// ---- accumulators -----------------------------------------------------------
+
+// Whole-movie credit, shared by company_year and genre_year.
+struct MoneyTotals {
+  std::int64_t movie_count = 0, with_budget = 0, with_revenue = 0, with_both = 0;
+  std::int64_t budget = 0, revenue = 0, profit = 0;
+
+  template <class Key>
+  void add(const Figures& f, std::string_view table, const Key& key) {
+    ++movie_count;
+    with_budget += f.has_budget;
+    with_revenue += f.has_revenue;
+    with_both += f.has_both;
+    add_checked(budget, f.budget, table, key, "budget");
+    add_checked(revenue, f.revenue, table, key, "revenue");
+    add_checked(profit, f.profit, table, key, "profit");
+  }
+};
+
+struct PopularityTotals {
+  CompensatedSum total;
+  std::int64_t count = 0;
+
+  template <class Key>
+  void add(const std::optional<double>& popularity, std::string_view table, const Key& key,
+           std::string_view column) {
+    if (!popularity) return;
+    add_checked(total, *popularity, table, key, column);
+    ++count;
+  }
+  Cell average() const {
+    if (count == 0) return Null{};
+    return total.value() / static_cast<double>(count);
+  }
+};
+
+struct CompanyYearTotals {
+  MoneyTotals money;
+  CompensatedSum budget_split, revenue_split, profit_split;
+  PopularityTotals popularity;
+};
+
+struct GenreYearTotals {
+  MoneyTotals money;
+  PopularityTotals popularity;
+  std::int64_t vote_count_total = 0;
+};
+
+template <class Map>
+std::vector<typename Map::const_pointer> sorted_by_key(const Map& map) {
+  std::vector<typename Map::const_pointer> entries;
+  entries.reserve(map.size());
+  for (const auto& entry : map) entries.push_back(&entry);
+  std::sort(entries.begin(), entries.end(),
+            [](auto* a, auto* b) { return a->first < b->first; });
+  return entries;
+}
+
+template <class Names>
+std::string_view name_of(const Names& names, std::int64_t id, std::string_view kind) {
+  auto found = names.find(id);
+  if (found == names.end()) {
+    // The job feeds every movie to the dimensions too; a miss is a wiring bug.
+    throw std::logic_error(fmt::format("rollups: {} {} missing from the dimensions", kind, id));
+  }
+  return found->second;
+}
+
+}  // namespace
+
+// ---- state ------------------------------------------------------------------
+
+struct Rollups::State {
+  std::unordered_map<CompanyYear, CompanyYearTotals, KeyHash> company_year;
+  std::unordered_map<CompanyYearGenre, std::int64_t, KeyHash> company_year_genre;
+  std::unordered_map<GenreYear, GenreYearTotals, KeyHash> genre_year;
+
+  void add_companies(const model::Movie& movie, std::int32_t year, const Figures& f);
+  void add_company_genres(const model::Movie& movie, std::int32_t year);
+  void add_genres(const model::Movie& movie, std::int32_t year, const Figures& f);
+
+  std::uint64_t write_company_year(table::TableSink& sink, const model::Dimensions& names) const;
+  std::uint64_t write_company_year_genre(table::TableSink& sink,
+                                         const model::Dimensions& names) const;
+  std::uint64_t write_genre_year(table::TableSink& sink, const model::Dimensions& names) const;
+};
+
+void Rollups::State::add_companies(const model::Movie& movie, std::int32_t year,
+                                   const Figures& f) {
+  if (movie.companies.empty()) return;
+  static constexpr std::string_view table = "company_year";
+  // Divide each figure by n rather than multiply by 1/n: x / n is correctly
+  // rounded, x * (1 / n) is not always (so 2 halves always sum back to x).
+  const double n = static_cast<double>(movie.companies.size());
+  for (const model::NamedRef& company : movie.companies) {
+    const CompanyYear key{company.id, year};
+    CompanyYearTotals& totals = company_year[key];
+    totals.money.add(f, table, key);
+    add_checked(totals.budget_split, static_cast<double>(f.budget) / n, table, key,
+                "budget_split");
+    add_checked(totals.revenue_split, static_cast<double>(f.revenue) / n, table, key,
+                "revenue_split");
+    add_checked(totals.profit_split, static_cast<double>(f.profit) / n, table, key,
+                "profit_split");
+    totals.popularity.add(f.popularity, table, key, "average_popularity");
+  }
+}
+
+void Rollups::State::add_company_genres(const model::Movie& movie, std::int32_t year) {
+  // Counts cannot realistically overflow int64 (one per movie), so unchecked.
+  for (const model::NamedRef& company : movie.companies) {
+    for (const model::NamedRef& genre : movie.genres) {
+      ++company_year_genre[CompanyYearGenre{company.id, year, genre.id}];
+    }
+  }
+}
+
+void Rollups::State::add_genres(const model::Movie& movie, std::int32_t year, const Figures& f) {
+  static constexpr std::string_view table = "genre_year";
+  for (const model::NamedRef& genre : movie.genres) {
+    const GenreYear key{genre.id, year};
+    GenreYearTotals& totals = genre_year[key];
+    totals.money.add(f, table, key);
+    totals.popularity.add(f.popularity, table, key, "popularity_total");
+    add_checked(totals.vote_count_total, f.vote_count, table, key, "vote_count_total");
+  }
+}
+
+std::uint64_t Rollups::State::write_company_year(table::TableSink& sink,
+                                                 const model::Dimensions& names) const {
+  auto writer = sink.open(company_year_schema());
+  for (const auto* entry : sorted_by_key(company_year)) {
+    const CompanyYear& key = entry->first;
+    const CompanyYearTotals& t = entry->second;
+    const Cell row[] = {key.company_id,
+                        key.year,
+                        name_of(names.companies(), key.company_id, "company"),
+                        t.money.movie_count,
+                        t.money.with_budget,
+                        t.money.with_revenue,
+                        t.money.with_both,
+                        t.money.budget,
+                        t.money.revenue,
+                        t.money.profit,
+                        t.budget_split.value(),
+                        t.revenue_split.value(),
+                        t.profit_split.value(),
+                        t.popularity.average()};
+    writer->write_row(row);
+  }
+  writer->finish();
+  return writer->rows_written();
+}
+
+std::uint64_t Rollups::State::write_company_year_genre(table::TableSink& sink,
+                                                       const model::Dimensions& names) const {
+  auto writer = sink.open(company_year_genre_schema());
+  for (const auto* entry : sorted_by_key(company_year_genre)) {
+    const CompanyYearGenre& key = entry->first;
+    const Cell row[] = {key.company_id, key.year, key.genre_id,
+                        name_of(names.genres(), key.genre_id, "genre"), entry->second};
+    writer->write_row(row);
+  }
+  writer->finish();
+  return writer->rows_written();
+}
+
+namespace {
+
+// Rank within each year: highest popularity_total first, ties to the lower
+// genre id, so ranks run 1..n without gaps.
+std::unordered_map<GenreYear, std::int32_t, KeyHash> rank_genres(
+    const std::vector<const std::pair<const GenreYear, GenreYearTotals>*>& entries) {
+  struct Ranked {
+    std::int32_t year;
+    double total;
+    std::int64_t genre_id;
+  };
+  std::vector<Ranked> order;
+  order.reserve(entries.size());
+  for (const auto* entry : entries) {
+    order.push_back({entry->first.year, entry->second.popularity.total.value(),
+                     entry->first.genre_id});
+  }
+  std::sort(order.begin(), order.end(), [](const Ranked& a, const Ranked& b) {
+    if (a.year != b.year) return a.year < b.year;
+    if (a.total != b.total) return a.total > b.total;
+    return a.genre_id < b.genre_id;
+  });
+  std::unordered_map<GenreYear, std::int32_t, KeyHash> ranks;
+  ranks.reserve(order.size());
+  std::int32_t rank = 0;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    rank = (i > 0 && order[i - 1].year == order[i].year) ? rank + 1 : 1;
+    ranks.emplace(GenreYear{order[i].genre_id, order[i].year}, rank);
+  }
+  return ranks;
+}
+
+}  // namespace
+
+std::uint64_t Rollups::State::write_genre_year(table::TableSink& sink,
+                                               const model::Dimensions& names) const {
+  const auto entries = sorted_by_key(genre_year);
+  const auto ranks = rank_genres(entries);
+  auto writer = sink.open(genre_year_schema());
+  for (const auto* entry : entries) {
+    const GenreYear& key = entry->first;
+    const GenreYearTotals& t = entry->second;
+    const Cell row[] = {key.genre_id,
+                        key.year,
+                        name_of(names.genres(), key.genre_id, "genre"),
+                        t.money.movie_count,
+                        t.money.with_budget,
+                        t.money.with_revenue,
+                        t.money.with_both,
+                        t.money.budget,
+                        t.money.revenue,
+                        t.money.profit,
+                        t.popularity.total.value(),
+                        t.popularity.average(),
+                        t.vote_count_total,
+                        ranks.at(key)};
+    writer->write_row(row);
+  }
+  writer->finish();
+  return writer->rows_written();
+}
+
+// ---- public -----------------------------------------------------------------
+
+Rollups::Rollups() : state_(std::make_unique<State>()) {}
+Rollups::~Rollups() = default;
+
+// On std::overflow_error the rollups are left partly updated: the job fails
+// the run, so they are never written.
+void Rollups::add(const model::Movie& movie) {
+  if (!movie.year) return;
+  const Figures figures(movie);
+  state_->add_companies(movie, *movie.year, figures);
+  state_->add_company_genres(movie, *movie.year);
+  state_->add_genres(movie, *movie.year, figures);
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> Rollups::write(
+    table::TableSink& sink, const model::Dimensions& names) const {
+  std::vector<std::pair<std::string, std::uint64_t>> written;
+  written.emplace_back(company_year_schema().name, state_->write_company_year(sink, names));
+  written.emplace_back(company_year_genre_schema().name,
+                       state_->write_company_year_genre(sink, names));
+  written.emplace_back(genre_year_schema().name, state_->write_genre_year(sink, names));
+  return written;
+}
+
+}  // namespace marquee::rollup
