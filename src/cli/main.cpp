@@ -1,113 +1,21 @@
-// marquee: the thin command line over the pipeline stages. Each subcommand
-// parses its options, calls one job function, and maps errors to exit codes:
-// 0 success, 1 the job ran and failed its checks, 2 bad usage or unusable input.
-#include <unistd.h>
-
-#include <cstdio>
-#include <fstream>
+// marquee: the thin command line over the pipeline stages. Subcommands
+// register themselves (commands.hpp); main() dispatches and maps errors to
+// exit codes: 0 success, 1 the job ran and failed its checks, 2 bad usage or
+// unusable input.
 #include <iostream>
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
-#include "common/atomic_file.hpp"
+#include "cli/commands.hpp"
 #include "common/error.hpp"
-#include "generate/generator.hpp"
-#include "job/etl_job.hpp"
 #include "marquee/version.hpp"
-#include "table/csv_writer.hpp"
-
-namespace {
-
-using namespace marquee;
-
-struct EtlArgs {
-  std::string input;
-  std::string out;
-  std::string format = "csv";
-  double max_reject_ratio = 0.01;
-};
-
-void add_etl(CLI::App& app, EtlArgs& args) {
-  auto* cmd = app.add_subcommand("etl", "Validate movies_metadata.csv and write the model and rollups");
-  cmd->add_option("input", args.input, "movies_metadata.csv, a directory holding it, or the dataset's zip")
-      ->required();
-  cmd->add_option("--out", args.out, "Output directory (tables/, errors.jsonl, manifest.json)")->required();
-  cmd->add_option("--format", args.format, "Table format")->check(CLI::IsMember({"csv"}));
-  cmd->add_option("--max-reject-ratio", args.max_reject_ratio,
-                  "Fail (exit 1) when rejected rows exceed this share of records")
-      ->check(CLI::Range(0.0, 1.0));
-}
-
-struct GenerateArgs {
-  std::uint64_t movies = 1000;
-  std::uint64_t seed = 1;
-  std::string out;
-  bool defects = false;
-};
-
-void add_generate(CLI::App& app, GenerateArgs& args) {
-  auto* cmd = app.add_subcommand("generate", "Write a synthetic movies_metadata.csv in the Kaggle format");
-  cmd->add_option("--movies", args.movies, "Number of records")->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 40));
-  cmd->add_option("--seed", args.seed, "Seed: the same seed gives the same bytes");
-  cmd->add_option("--out", args.out, "Output file")->required();
-  cmd->add_flag("--defects", args.defects, "Also plant the real file's known defects");
-}
-
-// A one-line progress bar on stderr, only when stderr is a terminal.
-void show_progress(std::uint64_t done, std::uint64_t total) {
-  if (total == 0) {
-    std::fprintf(stderr, "\r%.1f MB read", static_cast<double>(done) / 1e6);
-  } else {
-    const double share = static_cast<double>(done) / static_cast<double>(total);
-    const int width = 40;
-    const int filled = static_cast<int>(share * width);
-    std::fprintf(stderr, "\r[%s%s] %3.0f%%", std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                 std::string(static_cast<std::size_t>(width - filled), ' ').c_str(), share * 100);
-  }
-  std::fflush(stderr);
-}
-
-int run_etl(const EtlArgs& args) {
-  job::EtlOptions options;
-  options.input = args.input;
-  options.out_dir = args.out;
-  options.format = args.format;
-  options.max_reject_ratio = args.max_reject_ratio;
-  if (::isatty(STDERR_FILENO)) options.progress = show_progress;
-  const job::EtlResult result = job::run_etl(options);
-  if (options.progress) std::fputs("\n", stderr);
-  const job::Counts& c = result.manifest.counts;
-  std::cout << fmt::format(
-      "{}: {} records, {} movies kept, {} rejected, {} repaired, {} duplicates, {} warnings -> {}\n",
-      result.exit_code == 0 ? "succeeded" : "FAILED", c.records_read, c.movies_kept, c.rejected,
-      c.repaired, c.duplicates, c.warnings, args.out);
-  if (result.exit_code != 0) std::cerr << "marquee etl: " << result.manifest.failure << "\n";
-  return result.exit_code;
-}
-
-int run_generate(const GenerateArgs& args) {
-  std::ofstream out(args.out, std::ios::binary | std::ios::trunc);
-  if (!out) throw InputError(args.out + ": cannot open for writing");
-  generate::Options options{args.movies, args.seed, args.defects};
-  const generate::Stats stats = generate::generate(options, out);
-  out.close();
-  if (!out) throw InputError(args.out + ": write failed");
-  std::cout << fmt::format("wrote {} records ({} bytes, {} duplicate ids) to {}\n", stats.records,
-                           stats.bytes, stats.duplicates, args.out);
-  return 0;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"marquee: The Movies Dataset to a trustworthy model, rollups and API"};
   app.set_version_flag("--version", std::string(marquee::kVersion));
   app.require_subcommand(1);
-  EtlArgs etl;
-  GenerateArgs gen;
-  add_etl(app, etl);
-  add_generate(app, gen);
+  marquee::cli::Commands commands;
+  marquee::cli::add_etl_commands(app, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -115,13 +23,14 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   try {
-    if (app.got_subcommand("etl")) return run_etl(etl);
-    if (app.got_subcommand("generate")) return run_generate(gen);
+    for (const auto& [subcommand, run] : commands.list()) {
+      if (subcommand->parsed()) return run();
+    }
   } catch (const marquee::Error& e) {
     std::cerr << "marquee: " << e.what() << "\n";
     return e.exit_code();
   } catch (const std::exception& e) {
-    std::cerr << "marquee: internal error: " << e.what() << "\n";
+    std::cerr << "marquee: error: " << e.what() << "\n";
     return 1;
   }
   return 2;

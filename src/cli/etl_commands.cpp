@@ -1,0 +1,109 @@
+// `marquee etl` and `marquee generate`.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "common/error.hpp"
+#include "generate/generator.hpp"
+#include "job/etl_job.hpp"
+
+namespace marquee::cli {
+namespace {
+
+
+struct EtlArgs {
+  std::string input;
+  std::string out;
+  std::string format = "csv";
+  double max_reject_ratio = 0.01;
+};
+
+void add_etl(CLI::App& app, EtlArgs& args) {
+  auto* cmd = app.add_subcommand("etl", "Validate movies_metadata.csv and write the model and rollups");
+  cmd->add_option("input", args.input, "movies_metadata.csv, a directory holding it, or the dataset's zip")
+      ->required();
+  cmd->add_option("--out", args.out, "Output directory (tables/, errors.jsonl, manifest.json)")->required();
+  cmd->add_option("--format", args.format, "Table format")->check(CLI::IsMember({"csv"}));
+  cmd->add_option("--max-reject-ratio", args.max_reject_ratio,
+                  "Fail (exit 1) when rejected rows exceed this share of records")
+      ->check(CLI::Range(0.0, 1.0));
+}
+
+struct GenerateArgs {
+  std::uint64_t movies = 1000;
+  std::uint64_t seed = 1;
+  std::string out;
+  bool defects = false;
+};
+
+void add_generate(CLI::App& app, GenerateArgs& args) {
+  auto* cmd = app.add_subcommand("generate", "Write a synthetic movies_metadata.csv in the Kaggle format");
+  cmd->add_option("--movies", args.movies, "Number of records")->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 40));
+  cmd->add_option("--seed", args.seed, "Seed: the same seed gives the same bytes");
+  cmd->add_option("--out", args.out, "Output file")->required();
+  cmd->add_flag("--defects", args.defects, "Also plant the real file's known defects");
+}
+
+// A one-line progress bar on stderr, only when stderr is a terminal.
+void show_progress(std::uint64_t done, std::uint64_t total) {
+  if (total == 0) {
+    std::fprintf(stderr, "\r%.1f MB read", static_cast<double>(done) / 1e6);
+  } else {
+    const double share = static_cast<double>(done) / static_cast<double>(total);
+    const int width = 40;
+    const int filled = static_cast<int>(share * width);
+    std::fprintf(stderr, "\r[%s%s] %3.0f%%", std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                 std::string(static_cast<std::size_t>(width - filled), ' ').c_str(), share * 100);
+  }
+  std::fflush(stderr);
+}
+
+int run_etl(const EtlArgs& args) {
+  job::EtlOptions options;
+  options.input = args.input;
+  options.out_dir = args.out;
+  options.format = args.format;
+  options.max_reject_ratio = args.max_reject_ratio;
+  if (::isatty(STDERR_FILENO)) options.progress = show_progress;
+  const job::EtlResult result = job::run_etl(options);
+  if (options.progress) std::fputs("\n", stderr);
+  const job::Counts& c = result.manifest.counts;
+  std::cout << fmt::format(
+      "{}: {} records, {} movies kept, {} rejected, {} repaired, {} duplicates, {} warnings -> {}\n",
+      result.exit_code == 0 ? "succeeded" : "FAILED", c.records_read, c.movies_kept, c.rejected,
+      c.repaired, c.duplicates, c.warnings, args.out);
+  if (result.exit_code != 0) std::cerr << "marquee etl: " << result.manifest.failure << "\n";
+  return result.exit_code;
+}
+
+int run_generate(const GenerateArgs& args) {
+  std::ofstream out(args.out, std::ios::binary | std::ios::trunc);
+  if (!out) throw InputError(args.out + ": cannot open for writing");
+  generate::Options options{args.movies, args.seed, args.defects};
+  const generate::Stats stats = generate::generate(options, out);
+  out.close();
+  if (!out) throw InputError(args.out + ": write failed");
+  std::cout << fmt::format("wrote {} records ({} bytes, {} duplicate ids) to {}\n", stats.records,
+                           stats.bytes, stats.duplicates, args.out);
+  return 0;
+}
+
+}  // namespace
+
+
+void add_etl_commands(CLI::App& app, Commands& commands) {
+  auto etl = std::make_shared<EtlArgs>();
+  auto gen = std::make_shared<GenerateArgs>();
+  add_etl(app, *etl);
+  add_generate(app, *gen);
+  commands.add(app.get_subcommand("etl"), [etl] { return run_etl(*etl); });
+  commands.add(app.get_subcommand("generate"), [gen] { return run_generate(*gen); });
+}
+
+}  // namespace marquee::cli

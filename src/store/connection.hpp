@@ -1,0 +1,61 @@
+#pragma once
+// One database session, SQLite or PostgreSQL, behind one small interface so
+// that migrations, snapshot management and the read queries are written once.
+// Knows tables and SQL, never HTTP or input files.
+//
+// SQL placeholders are written $1, $2, ... for both backends (the SQLite
+// connection binds them by number). Results come back as text, which is what
+// both client libraries produce natively and what JSON serialization needs.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "table/schema.hpp"
+#include "table/table_writer.hpp"
+
+namespace marquee::store {
+
+using Param = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
+
+struct Result {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::optional<std::string>>> rows;  // nullopt = SQL NULL
+};
+
+// Thrown for database failures; the message names the operation and the
+// database error, never credentials.
+class DatabaseError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual std::string_view dialect() const = 0;  // "sqlite" or "postgresql"
+  // Runs one or more statements that return nothing (DDL, migrations).
+  virtual void execute(std::string_view sql) = 0;
+  virtual Result query(std::string_view sql, std::span<const Param> params = {}) = 0;
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+  // Bulk-loads rows into an existing table whose columns are the schema's
+  // columns plus a leading run_id column filled with `run_id`. PostgreSQL uses
+  // COPY; SQLite a prepared INSERT inside the caller's transaction.
+  virtual std::unique_ptr<table::TableWriter> bulk_loader(const table::Schema& schema,
+                                                          std::string_view target_table,
+                                                          std::string_view run_id) = 0;
+};
+
+// url: "postgresql://..." / "postgres://..." for PostgreSQL; "sqlite:PATH" or a
+// plain PATH for SQLite. Throws DatabaseError naming the target (without any
+// password) when it cannot connect.
+std::unique_ptr<Connection> connect(const std::string& url);
+
+}  // namespace marquee::store
