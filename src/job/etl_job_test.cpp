@@ -89,8 +89,8 @@ TEST_F(EtlJobTest, CountsEveryRecordAndWritesAllTables) {
   }
   const auto m = manifest();
   EXPECT_EQ(m.at("status"), "succeeded");
-  EXPECT_EQ(m.at("counts").at("records_read").as_uint64(), 4u);
-  EXPECT_EQ(m.at("tables").at("movie").at("rows").as_uint64(), 2u);
+  EXPECT_EQ(m.at("counts").at("records_read").to_number<std::uint64_t>(), 4u);
+  EXPECT_EQ(m.at("tables").at("movie").at("rows").to_number<std::uint64_t>(), 2u);
   EXPECT_EQ(m.at("input").at("sha256"), boost::json::string(
       [&] { std::string s = slurp(input); return marquee::Sha256::of(s); }()));
   // errors.jsonl: the rejection at line 4, the duplicate at line 5.

@@ -1,5 +1,7 @@
 #include "job/manifest.hpp"
 
+#include <charconv>
+
 #include <boost/json.hpp>
 
 #include "marquee/version.hpp"
@@ -32,6 +34,10 @@ void pretty(std::string& out, const bj::value& v, int indent) {
       pretty(out, value, indent + 2);
     }
     out += "\n" + close_pad + "]";
+  } else if (v.is_double()) {
+    // Boost.JSON writes 0.01 as 1E-2; the shortest round-trip form reads better.
+    char buf[32];
+    out.append(buf, std::to_chars(buf, buf + sizeof buf, v.as_double()).ptr);
   } else {
     out += bj::serialize(v);
   }
