@@ -1,0 +1,218 @@
+#include "parquet/column_writer.hpp"
+
+#include <zlib.h>
+
+#include <algorithm>
+
+#include "parquet/schema_mapping.hpp"
+
+namespace marquee::parquet {
+
+using format::Encoding;
+
+ColumnWriter::ColumnWriter(const table::Column& column, const WriterOptions& options, Compressor& compressor)
+    : column_(column), options_(options), compressor_(compressor), statistics_(column.type) {
+  reset_chunk();
+}
+
+void ColumnWriter::reset_chunk() {
+  dictionary_mode_ = column_.type == table::Type::String;
+  dictionary_.clear();
+  dictionary_plain_.clear();
+  data_pages_.clear();
+  chunk_values_ = 0;
+  uncompressed_bytes_ = 0;
+  dictionary_data_pages_ = 0;
+  plain_data_pages_ = 0;
+  statistics_.reset();
+}
+
+void ColumnWriter::add(const table::Cell& cell) {
+  if (std::holds_alternative<table::Null>(cell)) {
+    definition_levels_.put(0);
+    statistics_.add_null();
+  } else {
+    switch (column_.type) {
+      case table::Type::Int32:
+      case table::Type::Date: {
+        const std::int32_t v = *std::get_if<std::int32_t>(&cell);
+        append_plain_i32(plain_values_, v);
+        statistics_.add(static_cast<std::int64_t>(v));
+        break;
+      }
+      case table::Type::Int64: {
+        const std::int64_t v = *std::get_if<std::int64_t>(&cell);
+        append_plain_i64(plain_values_, v);
+        statistics_.add(v);
+        break;
+      }
+      case table::Type::Double: {
+        const double v = *std::get_if<double>(&cell);
+        append_plain_double(plain_values_, v);
+        statistics_.add(v);
+        break;
+      }
+      case table::Type::Bool: {
+        const bool v = *std::get_if<bool>(&cell);
+        bools_.put(v);
+        statistics_.add(v);
+        break;
+      }
+      case table::Type::String: add_string(*std::get_if<std::string_view>(&cell)); break;
+    }
+    // After add_string: a dictionary fallback flushes the page before this value.
+    if (column_.nullable) definition_levels_.put(1);
+    ++page_non_null_;
+  }
+  ++page_values_;
+  ++chunk_values_;
+  if (page_full()) flush_page();
+}
+
+void ColumnWriter::add_string(std::string_view value) {
+  if (dictionary_mode_) {
+    if (auto it = dictionary_.find(value); it != dictionary_.end()) {
+      dictionary_indices_.push_back(it->second);
+      return;
+    }
+    if (dictionary_plain_.size() + 4 + value.size() <= options_.dictionary_max_bytes) {
+      const auto id = static_cast<std::uint32_t>(dictionary_.size());
+      dictionary_.emplace(std::string(value), id);
+      append_plain_byte_array(dictionary_plain_, value);
+      dictionary_indices_.push_back(id);
+      statistics_.add(value);  // a repeated value cannot move min or max
+      return;
+    }
+    fall_back_to_plain();
+  }
+  append_plain_byte_array(plain_values_, value);
+  statistics_.add(value);
+}
+
+void ColumnWriter::fall_back_to_plain() {
+  flush_page();
+  dictionary_mode_ = false;
+}
+
+bool ColumnWriter::page_full() const {
+  if (page_values_ >= options_.page_max_rows) return true;
+  const std::size_t values_bytes =
+      plain_values_.size() + bools_.size_bytes() + dictionary_indices_.size() * sizeof(std::uint32_t);
+  return values_bytes + definition_levels_.estimated_size() >= options_.page_max_bytes;
+}
+
+std::size_t ColumnWriter::buffered_bytes() const {
+  return data_pages_.size() + dictionary_plain_.size() + plain_values_.size() + bools_.size_bytes() +
+         dictionary_indices_.size() * sizeof(std::uint32_t) + definition_levels_.estimated_size();
+}
+
+namespace {
+
+void append_le32(std::string& out, std::uint32_t v) {
+  const char bytes[4] = {static_cast<char>(v), static_cast<char>(v >> 8), static_cast<char>(v >> 16),
+                         static_cast<char>(v >> 24)};
+  out.append(bytes, 4);
+}
+
+}  // namespace
+
+void ColumnWriter::flush_page() {
+  if (page_values_ == 0) return;
+  body_.clear();
+  if (column_.nullable) {
+    // DataPage v1 definition levels: 4-byte length, then the RLE/bit-packed runs.
+    const std::size_t length_at = body_.size();
+    append_le32(body_, 0);
+    definition_levels_.flush_to(body_);
+    const auto length = static_cast<std::uint32_t>(body_.size() - length_at - 4);
+    for (int i = 0; i < 4; ++i) body_[length_at + i] = static_cast<char>(length >> (8 * i));
+  }
+  // A page without values is PLAIN (empty): it needs no dictionary.
+  const bool dictionary_page = dictionary_mode_ && page_non_null_ > 0;
+  if (dictionary_page) {
+    const int width = std::max(1, bit_width(static_cast<std::uint32_t>(dictionary_.size() - 1)));
+    body_.push_back(static_cast<char>(width));
+    RleEncoder indices(width);
+    for (std::uint32_t index : dictionary_indices_) indices.put(index);
+    indices.flush_to(body_);
+  } else {
+    body_.append(plain_values_);
+    bools_.flush_to(body_);
+  }
+
+  format::PageHeader header;
+  header.type = format::PageType::DataPage;
+  format::DataPageHeader& data = header.data_page_header.emplace();
+  data.num_values = static_cast<std::int32_t>(page_values_);
+  data.encoding = dictionary_page ? Encoding::RleDictionary : Encoding::Plain;
+  data.definition_level_encoding = Encoding::Rle;
+  data.repetition_level_encoding = Encoding::Rle;
+  const std::size_t before = data_pages_.size();
+  append_page(data_pages_, header, body_);
+  uncompressed_bytes_ += static_cast<std::int64_t>(data_pages_.size() - before - compressed_.size() + body_.size());
+  (dictionary_page ? dictionary_data_pages_ : plain_data_pages_) += 1;
+
+  plain_values_.clear();
+  dictionary_indices_.clear();
+  page_values_ = 0;
+  page_non_null_ = 0;
+}
+
+void ColumnWriter::append_page(std::string& out, const format::PageHeader& header_template, std::string_view body) {
+  compressor_.compress(body, compressed_);
+  format::PageHeader header = header_template;
+  header.uncompressed_page_size = static_cast<std::int32_t>(body.size());
+  header.compressed_page_size = static_cast<std::int32_t>(compressed_.size());
+  if (options_.page_checksums) {
+    const uLong crc = crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(compressed_.data()),
+                            static_cast<uInt>(compressed_.size()));
+    header.crc = static_cast<std::int32_t>(static_cast<std::uint32_t>(crc));
+  }
+  format::append_page_header(out, header);
+  out.append(compressed_);
+}
+
+format::ColumnMetaData ColumnWriter::write_chunk(AtomicFile& file) {
+  flush_page();
+  format::ColumnMetaData meta;
+  meta.type = physical_type_of(column_.type);
+  meta.path_in_schema = {column_.name};
+  meta.codec = codec_of(compressor_.compression());
+  meta.num_values = chunk_values_;
+
+  const auto start = static_cast<std::int64_t>(file.bytes_written());
+  std::int64_t uncompressed = uncompressed_bytes_;
+  std::int64_t compressed = static_cast<std::int64_t>(data_pages_.size());
+  if (!dictionary_.empty()) {
+    std::string dictionary_page;
+    format::PageHeader header;
+    header.type = format::PageType::DictionaryPage;
+    header.dictionary_page_header.emplace().num_values = static_cast<std::int32_t>(dictionary_.size());
+    append_page(dictionary_page, header, dictionary_plain_);
+    file.write(dictionary_page);
+    uncompressed += static_cast<std::int64_t>(dictionary_page.size() - compressed_.size() + dictionary_plain_.size());
+    compressed += static_cast<std::int64_t>(dictionary_page.size());
+    meta.dictionary_page_offset = start;
+    meta.encoding_stats.push_back({format::PageType::DictionaryPage, Encoding::Plain, 1});
+  }
+  meta.data_page_offset = static_cast<std::int64_t>(file.bytes_written());
+  file.write(data_pages_);
+  meta.total_uncompressed_size = uncompressed;
+  meta.total_compressed_size = compressed;
+
+  // Levels are RLE whenever any page exists; values PLAIN and/or dictionary.
+  if (!dictionary_.empty() || plain_data_pages_ > 0) meta.encodings.push_back(Encoding::Plain);
+  meta.encodings.push_back(Encoding::Rle);
+  if (dictionary_data_pages_ > 0) meta.encodings.push_back(Encoding::RleDictionary);
+  if (dictionary_data_pages_ > 0) {
+    meta.encoding_stats.push_back({format::PageType::DataPage, Encoding::RleDictionary, dictionary_data_pages_});
+  }
+  if (plain_data_pages_ > 0) {
+    meta.encoding_stats.push_back({format::PageType::DataPage, Encoding::Plain, plain_data_pages_});
+  }
+  meta.statistics = statistics_.to_thrift(options_.statistics_max_bytes);
+  reset_chunk();
+  return meta;
+}
+
+}  // namespace marquee::parquet

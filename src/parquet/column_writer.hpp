@@ -1,0 +1,79 @@
+#pragma once
+// Builds one column chunk of a row group: data pages (DataPage v1) with
+// definition levels for OPTIONAL columns, PLAIN values, or for strings
+// RLE_DICTIONARY indices into a dictionary page, falling back to PLAIN for
+// the rest of the chunk once the dictionary outgrows its limit.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/atomic_file.hpp"
+#include "parquet/compression.hpp"
+#include "parquet/encoding.hpp"
+#include "parquet/metadata.hpp"
+#include "parquet/options.hpp"
+#include "parquet/statistics.hpp"
+#include "table/cell.hpp"
+
+namespace marquee::parquet {
+
+class ColumnWriter {
+ public:
+  ColumnWriter(const table::Column& column, const WriterOptions& options, Compressor& compressor);
+
+  // The cell must match the column (TableWriter::write_row checks first).
+  void add(const table::Cell& cell);
+
+  // Memory held for the open chunk: finished pages, the dictionary and the
+  // open page. The table writer ends the row group on their sum.
+  std::size_t buffered_bytes() const;
+
+  // Writes the chunk (dictionary page first, then the data pages) to `file`
+  // and returns its metadata with absolute offsets; then starts a new chunk.
+  format::ColumnMetaData write_chunk(AtomicFile& file);
+
+ private:
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
+  void add_string(std::string_view value);
+  bool page_full() const;
+  void flush_page();
+  void fall_back_to_plain();
+  // Compresses `body` and appends header + data to `out`; returns bytes appended.
+  void append_page(std::string& out, const format::PageHeader& header_template, std::string_view body);
+  void reset_chunk();
+
+  const table::Column& column_;
+  const WriterOptions& options_;
+  Compressor& compressor_;
+
+  // The open page.
+  RleEncoder definition_levels_{1};
+  std::string plain_values_;
+  BoolPacker bools_;
+  std::vector<std::uint32_t> dictionary_indices_;
+  std::size_t page_values_ = 0;
+  std::size_t page_non_null_ = 0;
+
+  // The open chunk.
+  bool dictionary_mode_ = false;
+  std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> dictionary_;
+  std::string dictionary_plain_;  // the dictionary page body, PLAIN-encoded
+  std::string data_pages_;        // headers + compressed bodies, in order
+  std::int64_t chunk_values_ = 0;
+  std::int64_t uncompressed_bytes_ = 0;  // data pages, headers included
+  std::int32_t dictionary_data_pages_ = 0;
+  std::int32_t plain_data_pages_ = 0;
+  ColumnStatistics statistics_;
+
+  // Scratch buffers reused between pages.
+  std::string body_;
+  std::string compressed_;
+};
+
+}  // namespace marquee::parquet
