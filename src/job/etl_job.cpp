@@ -14,6 +14,7 @@
 #include "common/utf8.hpp"
 #include "csv/reader.hpp"
 #include "input/byte_source.hpp"
+#include "job/batch_pipeline.hpp"
 #include "job/error_log.hpp"
 #include "model/columns.hpp"
 #include "model/model_builder.hpp"
@@ -54,30 +55,53 @@ class HashingSource : public input::ByteSource {
 };
 
 // The CSV stage's bad-row policy: every line the reader gives up on becomes
-// one rejected row in the error log.
+// one rejected row in the error log. The reader runs ahead of the error log,
+// so the diagnostic is kept in the batch being filled, at its place between
+// the records.
+model::Diagnostic rejected_line_diagnostic(const csv::InvalidRecord& bad) {
+  const bool quote = bad.kind == csv::InvalidKind::UnterminatedQuote;
+  return model::Diagnostic{
+      model::Severity::Error,
+      quote ? model::Reason::UnterminatedQuote : model::Reason::FieldCount, bad.line,
+      std::nullopt, std::nullopt,
+      quote ? fmt::format("a quote opened in this record never closes; line {} rejected, "
+                          "reading resumes at the next line", bad.line)
+            : fmt::format("record has {} fields, expected {}; line {} rejected, reading "
+                          "resumes at the next line", bad.field_count, bad.expected_fields,
+                          bad.line),
+      utf8::excerpt(bad.raw_line)};
+}
+
 class RejectedLinePolicy : public csv::InvalidRecordHandler {
  public:
-  explicit RejectedLinePolicy(model::DiagnosticSink& sink) : sink_(sink) {}
+  void fill_into(RecordBatch* batch) { batch_ = batch; }
   void on_invalid(const csv::InvalidRecord& bad) override {
-    ++rejected_;
-    const bool quote = bad.kind == csv::InvalidKind::UnterminatedQuote;
-    sink_.report(model::Diagnostic{
-        model::Severity::Error,
-        quote ? model::Reason::UnterminatedQuote : model::Reason::FieldCount, bad.line,
-        std::nullopt, std::nullopt,
-        quote ? fmt::format("a quote opened in this record never closes; line {} rejected, "
-                            "reading resumes at the next line", bad.line)
-              : fmt::format("record has {} fields, expected {}; line {} rejected, reading "
-                            "resumes at the next line", bad.field_count, bad.expected_fields,
-                            bad.line),
-        utf8::excerpt(bad.raw_line)});
+    batch_->rejected.push_back({batch_->records.size(), rejected_line_diagnostic(bad)});
   }
-  std::uint64_t rejected() const { return rejected_; }
 
  private:
-  model::DiagnosticSink& sink_;
-  std::uint64_t rejected_ = 0;
+  RecordBatch* batch_ = nullptr;
 };
+
+// A batch ends at whichever comes first; either keeps a batch to a few MiB.
+constexpr std::size_t kBatchBytes = 1 << 20;
+constexpr std::size_t kBatchEvents = 4096;
+
+// Reader stage: copies the next records (and the lines rejected between
+// them) into a batch.
+void fill_batch(csv::Reader& reader, RejectedLinePolicy& policy, RecordBatch& batch) {
+  policy.fill_into(&batch);
+  csv::Record record;
+  while (batch.bytes.size() < kBatchBytes && batch.records.size() + batch.rejected.size() < kBatchEvents) {
+    if (!reader.next(record)) {
+      batch.last = true;
+      break;
+    }
+    append_record(batch, record);
+  }
+  batch.bytes_read = reader.bytes_read();
+  policy.fill_into(nullptr);
+}
 
 // Gives every diagnostic of the current record an excerpt of its raw text
 // when the stage that reported it did not have one.
@@ -123,7 +147,7 @@ class StagingDir {
   fs::path path_;
 };
 
-void report_repaired(model::DiagnosticSink& sink, const csv::Record& record,
+void report_repaired(model::DiagnosticSink& sink, const RecordBatch::RecordInfo& record,
                      std::optional<std::int64_t> movie_id) {
   sink.report(model::Diagnostic{
       model::Severity::Info, model::Reason::Repaired, record.line, movie_id, std::nullopt,
@@ -132,6 +156,56 @@ void report_repaired(model::DiagnosticSink& sink, const csv::Record& record,
                   record.line, record.second_line),
       ""});
 }
+
+// The consumer stage: applies each record's outcome in input order. All
+// that depends on order (duplicates, first names, the error log, sums)
+// happens here, on one thread.
+class RecordConsumer {
+ public:
+  RecordConsumer(model::DiagnosticSink& log, RecordExcerptSink& diagnostics,
+                 model::ModelBuilder& builder, rollup::Rollups& rollups, Counts& counts)
+      : log_(log), diagnostics_(diagnostics), builder_(builder), rollups_(rollups), counts_(counts) {}
+
+  void consume(RecordBatch& batch) {
+    std::size_t rejected = 0;
+    const std::size_t n = batch.records.size();
+    for (std::size_t i = 0; i <= n; ++i) {
+      for (; rejected < batch.rejected.size() && batch.rejected[rejected].before_record <= i; ++rejected) {
+        ++counts_.records_read;
+        ++counts_.rejected;
+        log_.report(std::move(batch.rejected[rejected].diagnostic));
+      }
+      if (i < n) apply(batch, i);
+    }
+  }
+
+ private:
+  void apply(RecordBatch& batch, std::size_t i) {
+    const RecordBatch::RecordInfo& record = batch.records[i];
+    ++counts_.records_read;
+    diagnostics_.set_record(batch.view(record.raw));
+    for (std::uint32_t d = i == 0 ? 0 : batch.diagnostics_end[i - 1]; d < batch.diagnostics_end[i]; ++d) {
+      diagnostics_.report(std::move(batch.diagnostics[d]));
+    }
+    const bool accepted = batch.accepted[i] != 0;
+    const model::Movie& movie = batch.movies[i];
+    if (record.repaired) {
+      ++counts_.repaired;
+      report_repaired(diagnostics_, record, accepted ? std::optional(movie.id) : std::nullopt);
+    }
+    if (!accepted) {
+      ++counts_.rejected;
+    } else if (builder_.add(movie)) {
+      rollups_.add(movie);
+    }
+  }
+
+  model::DiagnosticSink& log_;
+  RecordExcerptSink& diagnostics_;
+  model::ModelBuilder& builder_;
+  rollup::Rollups& rollups_;
+  Counts& counts_;
+};
 
 bool too_many_rejects(const Counts& counts, double max_ratio) {
   if (counts.records_read == 0) return false;
@@ -142,13 +216,15 @@ bool too_many_rejects(const Counts& counts, double max_ratio) {
 
 EtlResult run_etl(const EtlOptions& options) {
   const auto started = Clock::now();
+  // Every file but the manifest is made durable in one batch at the end.
+  std::optional<DeferredSync> durable(std::in_place);
   auto source = input::open_input(options.input);
   HashingSource hashing(*source);
   fs::create_directories(options.out_dir);
 
   ErrorLog log(options.out_dir / "errors.jsonl");
   RecordExcerptSink diagnostics(log);
-  RejectedLinePolicy policy(log);
+  RejectedLinePolicy policy;
   csv::Reader reader(hashing, policy, options.csv);
   const model::ColumnMap columns(reader.header(), source->name());
 
@@ -159,28 +235,21 @@ EtlResult run_etl(const EtlOptions& options) {
   rollup::Rollups rollups;
 
   Counts counts;
-  csv::Record record;
+  RecordConsumer consumer(log, diagnostics, builder, rollups, counts);
   std::uint64_t next_progress = 0;
-  while (reader.next(record)) {
-    ++counts.records_read;
-    diagnostics.set_record(record.raw);
-    std::optional<model::Movie> movie = model::validate(record, columns, diagnostics);
-    if (record.repaired) {
-      ++counts.repaired;
-      report_repaired(diagnostics, record, movie ? std::optional(movie->id) : std::nullopt);
-    }
-    if (!movie) {
-      ++counts.rejected;
-    } else if (builder.add(*movie)) {
-      rollups.add(*movie);
-    }
-    if (options.progress && reader.bytes_read() >= next_progress) {
-      options.progress(reader.bytes_read(), source->size().value_or(0));
-      next_progress = reader.bytes_read() + (16 << 20);
-    }
-  }
-  counts.records_read += policy.rejected();
-  counts.rejected += policy.rejected();
+  const BatchStages stages{
+      .fill = [&](RecordBatch& batch) { fill_batch(reader, policy, batch); },
+      .validate = [&](RecordBatch& batch) { validate_batch(batch, columns); },
+      .consume =
+          [&](RecordBatch& batch) {
+            consumer.consume(batch);
+            if (options.progress && batch.bytes_read >= next_progress) {
+              options.progress(batch.bytes_read, source->size().value_or(0));
+              next_progress = batch.bytes_read + (16 << 20);
+            }
+          },
+  };
+  run_batches(stages, options.threads);
   counts.movies_kept = builder.counts().movies;
   counts.duplicates = builder.counts().duplicates;
   const double read_ms = ms_since(started);
@@ -197,13 +266,13 @@ EtlResult run_etl(const EtlOptions& options) {
 
   const auto write_started = Clock::now();
   if (m.succeeded) {
+    sink->set_file_metadata(table::marquee_file_metadata(options.run_id, m.input_sha256));
     builder.finish();
     auto rows = builder.table_rows();
     for (auto& entry : rollups.write(*sink, builder.dimensions())) rows.push_back(entry);
     for (const auto& [name, n] : rows) {
       m.tables.push_back({name, "tables/" + name + "." + sink->extension(), n});
     }
-    staging.publish_as(options.out_dir / "tables");
   } else {
     result.exit_code = 1;
     m.failure = fmt::format("{} of {} records rejected ({:.4f}%), above --max-reject-ratio {}",
@@ -217,6 +286,9 @@ EtlResult run_etl(const EtlOptions& options) {
   m.counts.warnings = counts.warnings;
   m.diagnostics = log.by_reason();
   log.commit();
+  durable->sync();  // the tables and the error log, all at once
+  durable.reset();
+  if (m.succeeded) staging.publish_as(options.out_dir / "tables");
   m.timings_ms = {{"read_validate", read_ms}, {"write", ms_since(write_started)},
                   {"total", ms_since(started)}};
   AtomicFile manifest_file(options.out_dir / "manifest.json");

@@ -25,9 +25,14 @@ struct EtlOptions {
   std::string input;               // file, directory or zip (see input/byte_source.hpp)
   std::filesystem::path out_dir;
   std::string format = "csv";      // recorded in the manifest
+  std::string run_id;              // carried in the artifacts' metadata (empty for plain etl)
   SinkFactory make_sink;           // defaults to CSV when empty
   double max_reject_ratio = 0.01;  // rejected / records_read above this fails the run
   csv::ReaderOptions csv;
+  // Validation threads beside the reader and the writer; 0 or 1 runs the
+  // whole job on the calling thread. The output is the same, byte for byte,
+  // whatever the number.
+  std::size_t threads = 1;
   // Called now and then with (bytes read, total bytes if known, 0 otherwise).
   std::function<void(std::uint64_t, std::uint64_t)> progress;
 };

@@ -1,5 +1,7 @@
 #include "parquet/options.hpp"
 
+#include "table/table_writer.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -36,12 +38,7 @@ std::string default_created_by() {
 }
 
 KeyValueList marquee_metadata(std::string run_id, std::string input_sha256) {
-  return {
-      {"marquee.version", kVersion},
-      {"marquee.schema_version", std::to_string(kSchemaVersion)},
-      {"marquee.run_id", std::move(run_id)},
-      {"marquee.input_sha256", std::move(input_sha256)},
-  };
+  return table::marquee_file_metadata(run_id, input_sha256);
 }
 
 }  // namespace marquee::parquet

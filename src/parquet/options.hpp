@@ -23,7 +23,7 @@ Compression parse_compression(const std::string& text);
 // for created_by, which parquet-mr and Arrow parse into application + version.
 std::string default_created_by();
 
-using KeyValueList = std::vector<std::pair<std::string, std::string>>;
+using KeyValueList = std::vector<std::pair<std::string, std::string>>;  // = table::FileMetadata
 
 // The key/value metadata every Marquee artifact carries: marquee.version,
 // marquee.schema_version (from version.hpp), marquee.run_id, marquee.input_sha256.

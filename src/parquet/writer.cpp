@@ -15,9 +15,12 @@ constexpr std::uint64_t kSizeCheckInterval = 64;
 
 }  // namespace
 
-ParquetTableWriter::ParquetTableWriter(std::filesystem::path path, table::Schema schema, WriterOptions options)
+ParquetTableWriter::ParquetTableWriter(std::filesystem::path path, table::Schema schema,
+                                       WriterOptions options,
+                                       std::shared_ptr<const KeyValueList> late_metadata)
     : schema_(std::move(schema)),
       options_(std::move(options)),
+      late_metadata_(std::move(late_metadata)),
       file_(std::move(path)),
       compressor_(options_.compression, options_.zstd_level) {
   if (options_.row_group_max_rows == 0 || options_.page_max_rows == 0) {
@@ -79,6 +82,9 @@ void ParquetTableWriter::finish() {
   metadata.num_rows = static_cast<std::int64_t>(rows_written_);
   metadata.row_groups = std::move(row_groups_);
   for (const auto& [key, value] : options_.key_value_metadata) metadata.key_value_metadata.push_back({key, value});
+  if (late_metadata_) {
+    for (const auto& [key, value] : *late_metadata_) metadata.key_value_metadata.push_back({key, value});
+  }
   metadata.created_by = options_.created_by;
   // min_value/max_value mean nothing to readers without column_orders.
   metadata.column_orders.assign(schema_.columns.size(), format::kTypeDefinedOrder);
@@ -98,7 +104,8 @@ ParquetTableSink::ParquetTableSink(std::filesystem::path directory, WriterOption
     : directory_(std::move(directory)), options_(std::move(options)) {}
 
 std::unique_ptr<table::TableWriter> ParquetTableSink::open(const table::Schema& schema) {
-  return std::make_unique<ParquetTableWriter>(directory_ / (schema.name + ".parquet"), schema, options_);
+  return std::make_unique<ParquetTableWriter>(directory_ / (schema.name + ".parquet"), schema,
+                                              options_, late_metadata_);
 }
 
 }  // namespace marquee::parquet

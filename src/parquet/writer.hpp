@@ -21,7 +21,10 @@ class ColumnWriter;
 // renamed it; destroying an unfinished writer removes it.
 class ParquetTableWriter : public table::TableWriter {
  public:
-  ParquetTableWriter(std::filesystem::path path, table::Schema schema, WriterOptions options);
+  // `late_metadata`, when given, is read at finish() and appended to the
+  // options' key/value metadata (see TableSink::set_file_metadata).
+  ParquetTableWriter(std::filesystem::path path, table::Schema schema, WriterOptions options,
+                     std::shared_ptr<const KeyValueList> late_metadata = nullptr);
   ~ParquetTableWriter() override;
 
   void write_row(std::span<const table::Cell> row) override;
@@ -35,6 +38,7 @@ class ParquetTableWriter : public table::TableWriter {
 
   table::Schema schema_;
   WriterOptions options_;
+  std::shared_ptr<const KeyValueList> late_metadata_;
   AtomicFile file_;
   Compressor compressor_;
   std::vector<std::unique_ptr<ColumnWriter>> columns_;
@@ -49,10 +53,12 @@ class ParquetTableSink : public table::TableSink {
   explicit ParquetTableSink(std::filesystem::path directory, WriterOptions options = {});
   std::unique_ptr<table::TableWriter> open(const table::Schema& schema) override;
   std::string extension() const override { return "parquet"; }
+  void set_file_metadata(const table::FileMetadata& metadata) override { *late_metadata_ = metadata; }
 
  private:
   std::filesystem::path directory_;
   WriterOptions options_;
+  std::shared_ptr<KeyValueList> late_metadata_ = std::make_shared<KeyValueList>();
 };
 
 }  // namespace marquee::parquet

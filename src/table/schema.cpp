@@ -5,6 +5,8 @@
 #include "table/cell.hpp"
 #include "table/table_writer.hpp"
 
+#include "marquee/version.hpp"
+
 namespace marquee::table {
 
 std::string_view type_name(Type type) {
@@ -39,6 +41,13 @@ void check_row(const Schema& schema, std::span<const Cell> row) {
                                   (schema.columns[i].nullable ? "" : " (not nullable)"));
     }
   }
+}
+
+FileMetadata marquee_file_metadata(const std::string& run_id, const std::string& input_sha256) {
+  return {{"marquee.version", kVersion},
+          {"marquee.schema_version", std::to_string(kSchemaVersion)},
+          {"marquee.run_id", run_id},
+          {"marquee.input_sha256", input_sha256}};
 }
 
 }  // namespace marquee::table
