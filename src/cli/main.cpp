@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   marquee::cli::Commands commands;
   marquee::cli::add_etl_commands(app, commands);
+  marquee::cli::add_storage_commands(app, commands);
+  marquee::cli::add_api_commands(app, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -6,10 +6,16 @@
 // SQL placeholders are written $1, $2, ... for both backends (the SQLite
 // connection binds them by number). Results come back as text, which is what
 // both client libraries produce natively and what JSON serialization needs.
+// Both backends give the same text for the same value: integers in decimal,
+// doubles in the shortest form that reads back exactly ("0.1", "1e+20"),
+// dates 'YYYY-MM-DD', booleans "true"/"false" (for columns declared BOOLEAN;
+// an expression over them is a plain integer in SQLite).
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <span>
 #include <string>
 #include <string_view>
@@ -45,9 +51,20 @@ class Connection {
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
+  // Begins a transaction that will write. SQLite takes the database's write
+  // lock now (BEGIN IMMEDIATE, waiting up to the busy timeout) rather than at
+  // the first write, so two writers cannot deadlock on a lock upgrade.
+  virtual void begin_write() { begin(); }
+  // How long a statement waits for a lock held by another session before it
+  // fails (SQLite busy timeout; PostgreSQL lock_timeout). 0 = do not wait.
+  virtual void set_lock_timeout(std::chrono::milliseconds timeout) {}
+  // The target for messages: the SQLite path, or the PostgreSQL URL without
+  // its password.
+  virtual std::string target() const { return std::string(dialect()); }
   // Bulk-loads rows into an existing table whose columns are the schema's
   // columns plus a leading run_id column filled with `run_id`. PostgreSQL uses
-  // COPY; SQLite a prepared INSERT inside the caller's transaction.
+  // COPY; SQLite a prepared INSERT inside the caller's transaction. U+0000,
+  // which PostgreSQL's TEXT cannot hold, is stored as U+FFFD on both backends.
   virtual std::unique_ptr<table::TableWriter> bulk_loader(const table::Schema& schema,
                                                           std::string_view target_table,
                                                           std::string_view run_id) = 0;

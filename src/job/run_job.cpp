@@ -1,0 +1,482 @@
+#include "job/run_job.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "common/atomic_file.hpp"
+#include "common/error.hpp"
+#include "input/byte_source.hpp"
+#include "job/error_log.hpp"
+#include "job/etl_job.hpp"
+#include "job/run_dir.hpp"
+#include "job/test_hooks.hpp"
+#include "parquet/reader.hpp"
+#include "parquet/writer.hpp"
+#include "store/lock.hpp"
+#include "table/memory_sink.hpp"
+
+namespace marquee::job {
+namespace fs = std::filesystem;
+namespace bj = boost::json;
+namespace {
+
+void say(const StorageOptions& options, const std::string& line) {
+  if (options.log) options.log(line);
+}
+
+// What every storage command starts with: the data directory, the database
+// (migrated) and, for commands that write, the job lock.
+class Session {
+ public:
+  Session(const StorageOptions& options, const std::string& holder, bool take_lock)
+      : options_(options), data_{options.data_dir}, store_(open(options, take_lock)) {
+    store_.db().set_lock_timeout(options.lock_timeout);
+    // Lock first: under it no other job holds SQLite's write lock for long.
+    if (take_lock) {
+      lock_ = std::make_unique<store::JobLock>(data_.lock_file(), store_.db(), options.lock_timeout, holder);
+    }
+    const store::MigrationReport report = store_.migrate();
+    for (const auto& name : report.applied) say(options_, "applied migration " + name);
+  }
+  const DataDir& data() const { return data_; }
+  store::Store& store() { return store_; }
+  const StorageOptions& options() const { return options_; }
+
+ private:
+  // Jobs need DATA_DIR/runs; SQLite needs DATA_DIR whatever the command.
+  static store::Store open(const StorageOptions& options, bool writes) {
+    if (writes) fs::create_directories(options.data_dir / "runs");
+    if (options.db_url.empty()) fs::create_directories(options.data_dir);
+    return store::Store::open(database_url(options));
+  }
+  const StorageOptions& options_;
+  DataDir data_;
+  store::Store store_;
+  std::unique_ptr<store::JobLock> lock_;
+};
+
+// Removes a staging directory unless it was committed: a failed job leaves
+// nothing (a killed one leaves it to the next job's stale-staging cleanup).
+class StagingGuard {
+ public:
+  explicit StagingGuard(fs::path path) : path_(std::move(path)) { fs::create_directories(path_); }
+  ~StagingGuard() {
+    if (!path_.empty()) {
+      std::error_code ignored;
+      fs::remove_all(path_, ignored);
+    }
+  }
+  void release() { path_.clear(); }
+
+ private:
+  fs::path path_;
+};
+
+// The `parquet` test pause: after the first table file is complete.
+class PausingSink : public table::TableSink {
+ public:
+  explicit PausingSink(std::unique_ptr<table::TableSink> inner) : inner_(std::move(inner)) {}
+  std::unique_ptr<table::TableWriter> open(const table::Schema& schema) override {
+    return std::make_unique<Writer>(inner_->open(schema), *this);
+  }
+  std::string extension() const override { return inner_->extension(); }
+  void set_file_metadata(const table::FileMetadata& metadata) override { inner_->set_file_metadata(metadata); }
+
+ private:
+  class Writer : public table::TableWriter {
+   public:
+    Writer(std::unique_ptr<table::TableWriter> inner, PausingSink& sink) : inner_(std::move(inner)), sink_(sink) {}
+    void write_row(std::span<const table::Cell> row) override { inner_->write_row(row); }
+    void finish() override {
+      inner_->finish();
+      if (!sink_.paused_) {
+        sink_.paused_ = true;
+        pause_point("parquet");
+      }
+    }
+    std::uint64_t rows_written() const override { return inner_->rows_written(); }
+    const table::Schema& schema() const override { return inner_->schema(); }
+
+   private:
+    std::unique_ptr<table::TableWriter> inner_;
+    PausingSink& sink_;
+  };
+  std::unique_ptr<table::TableSink> inner_;
+  bool paused_ = false;
+};
+
+// Lends a sink that the caller keeps (run_etl owns the one it is given).
+class SharedSink : public table::TableSink {
+ public:
+  explicit SharedSink(std::shared_ptr<table::TableSink> inner) : inner_(std::move(inner)) {}
+  std::unique_ptr<table::TableWriter> open(const table::Schema& schema) override { return inner_->open(schema); }
+  std::string extension() const override { return inner_->extension(); }
+  void set_file_metadata(const table::FileMetadata& metadata) override { inner_->set_file_metadata(metadata); }
+
+ private:
+  std::shared_ptr<table::TableSink> inner_;
+};
+
+// The artifacts' metadata (run id, input sha256) is set on the sink once the
+// input has been read (TableSink::set_file_metadata).
+std::unique_ptr<table::TableSink> parquet_sink(const fs::path& dir, parquet::Compression compression) {
+  parquet::WriterOptions writer;
+  writer.compression = compression;
+  return std::make_unique<PausingSink>(std::make_unique<parquet::ParquetTableSink>(dir, writer));
+}
+
+EtlOptions etl_options(const RunOptions& options, const fs::path& out_dir, const std::string& run_id) {
+  EtlOptions etl;
+  etl.input = options.input;
+  etl.out_dir = out_dir;
+  etl.format = "parquet";
+  etl.max_reject_ratio = options.max_reject_ratio;
+  etl.run_id = run_id;
+  etl.threads = options.threads;
+  etl.progress = [progress = options.progress, paused = false](std::uint64_t done, std::uint64_t total) mutable {
+    if (!paused) {
+      paused = true;
+      pause_point("transform");
+    }
+    if (progress) progress(done, total);
+  };
+  return etl;
+}
+
+TableScanner parquet_scanner(const std::map<std::string, fs::path>& files) {
+  return [&files](const std::string& table, const RowVisitor& visit) {
+    parquet::ParquetReader reader(files.at(table));
+    const table::Schema& schema = reader.schema();
+    reader.for_each_row([&](std::span<const table::Cell> row) { visit(schema, row); });
+  };
+}
+
+TableScanner memory_scanner(const table::MemoryTableSink& sink) {
+  return [&sink](const std::string& name, const RowVisitor& visit) {
+    const table::MemoryTable& t = sink.table(name);
+    std::vector<table::Cell> cells;
+    for (const table::OwnedRow& row : t.rows) {
+      cells.clear();
+      for (const table::OwnedCell& v : row) {
+        std::visit(
+            [&](const auto& x) {
+              if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string>) {
+                cells.emplace_back(std::string_view(x));
+              } else {
+                cells.emplace_back(x);
+              }
+            },
+            v);
+      }
+      visit(t.schema, cells);
+    }
+  };
+}
+
+// Collects the merge's diagnostics, to append them to errors.jsonl.
+class CollectingSink : public model::DiagnosticSink {
+ public:
+  void report(model::Diagnostic d) override { diagnostics.push_back(std::move(d)); }
+  std::vector<model::Diagnostic> diagnostics;
+};
+
+void append_diagnostics(const fs::path& errors_file, const std::vector<model::Diagnostic>& diagnostics,
+                        Manifest& manifest) {
+  if (diagnostics.empty()) return;
+  std::ifstream in(errors_file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string out = text.str();
+  for (const model::Diagnostic& d : diagnostics) {
+    append_jsonl(out, d);
+    ++manifest.diagnostics[fmt::format("{}/{}", model::to_string(d.severity), model::to_string(d.reason))];
+    if (d.severity == model::Severity::Warning) ++manifest.counts.warnings;
+  }
+  AtomicFile file(errors_file);
+  file.write(out);
+  file.commit();
+}
+
+struct Transformed {
+  Manifest manifest;
+  bj::object extra;  // manifest keys beyond job::Manifest's
+  int exit_code = 0;
+};
+
+Transformed transform_full(const RunOptions& options, const fs::path& staging, const std::string& run_id) {
+  EtlOptions etl = etl_options(options, staging, run_id);
+  etl.make_sink = [&](const fs::path& dir) { return parquet_sink(dir, options.compression); };
+  EtlResult result = run_etl(etl);
+  return {std::move(result.manifest), {}, result.exit_code};
+}
+
+struct BaseRun {
+  std::string run_id;
+  VerifiedRun verified;
+};
+
+BaseRun resolve_base(Session& session, const std::string& base) {
+  std::string run_id = base;
+  if (base == "published") {
+    const auto published = session.store().published();
+    if (!published) throw InputError("--base published: no run is published yet in " + session.store().db().target());
+    run_id = published->run_id;
+  }
+  const fs::path dir = session.data().run(run_id);
+  if (!store::valid_run_id(run_id) || !fs::is_directory(dir)) {
+    throw InputError(fmt::format("--base {}: no run directory {} (runs retired by --keep lose theirs; "
+                                 "`marquee load` an archived copy first)", base, dir.string()));
+  }
+  return {run_id, verify_run_dir(dir)};
+}
+
+Transformed transform_corrections(const RunOptions& options, Session& session, const fs::path& staging,
+                                  const std::string& run_id, RunResult& result) {
+  const BaseRun base = resolve_base(session, options.base);
+  const auto delete_ids = options.delete_ids_file.empty() ? std::unordered_set<std::int64_t>{}
+                                                          : read_delete_ids(options.delete_ids_file);
+  // Phase 1: validate the corrections file like any input (errors.jsonl, the
+  // manifest's counts), keeping its tables in memory.
+  auto memory = std::make_shared<table::MemoryTableSink>();
+  EtlOptions etl = etl_options(options, staging, run_id);
+  etl.make_sink = [memory](const fs::path&) { return std::make_unique<SharedSink>(memory); };
+  EtlResult checked = run_etl(etl);
+  Transformed out{std::move(checked.manifest), {}, checked.exit_code};
+  if (out.exit_code != 0) return out;
+  // Phase 2: base + corrections through the model and rollups, as Parquet.
+  auto sink = parquet_sink(staging / "tables", options.compression);
+  sink->set_file_metadata(table::marquee_file_metadata(run_id, out.manifest.input_sha256));
+  CollectingSink merge_diagnostics;
+  const MergeResult merged = merge_corrections(parquet_scanner(base.verified.table_files), memory_scanner(*memory),
+                                               delete_ids, *sink, merge_diagnostics);
+  append_diagnostics(staging / "errors.jsonl", merge_diagnostics.diagnostics, out.manifest);
+  out.manifest.tables.clear();
+  for (const auto& [name, rows] : merged.table_rows) {
+    out.manifest.tables.push_back({name, "tables/" + name + ".parquet", rows});
+  }
+  const CorrectionCounts& c = merged.counts;
+  out.extra["corrections"] = {{"base_run_id", base.run_id},
+                              {"base_movies", c.base_movies},
+                              {"corrected_movies", c.corrections},
+                              {"replaced", c.replaced},
+                              {"added", c.added},
+                              {"deleted", c.deleted},
+                              {"delete_ids", delete_ids.size()},
+                              {"delete_ids_not_found", c.delete_ids_not_found},
+                              {"movies", c.movies}};
+  result.base_run_id = base.run_id;
+  result.corrections = c;
+  return out;
+}
+
+bool same_schema(const table::Schema& a, const table::Schema& b) {
+  if (a.columns.size() != b.columns.size()) return false;
+  for (std::size_t i = 0; i < a.columns.size(); ++i) {
+    if (a.columns[i].name != b.columns[i].name || a.columns[i].type != b.columns[i].type) return false;
+  }
+  return true;
+}
+
+// Loads a verified run directory through the Parquet reader, checking every
+// table's schema and row count against the model and the manifest.
+std::map<std::string, std::uint64_t> load_verified(store::Store& store, const VerifiedRun& run) {
+  std::vector<store::TableData> tables;
+  std::size_t index = 0;
+  for (const table::Schema* schema : store::snapshot_tables()) {
+    const fs::path file = run.table_files.at(schema->name);
+    const std::uint64_t expected = run.table_rows.at(schema->name);
+    tables.push_back({schema, [schema, file, expected, first = index++ == 0](table::TableWriter& writer) {
+                        if (!first) pause_point("load");
+                        parquet::ParquetReader reader(file);
+                        if (!same_schema(reader.schema(), *schema)) {
+                          throw InputError(fmt::format("{}: columns differ from table {} of this Marquee",
+                                                       file.string(), schema->name));
+                        }
+                        reader.copy_to(writer);
+                        if (writer.rows_written() != expected) {
+                          throw InputError(fmt::format("{}: {} rows, its manifest says {}", file.string(),
+                                                       writer.rows_written(), expected));
+                        }
+                      }});
+  }
+  return store.load_run({run.run_id, run.created_at, run.manifest}, tables);
+}
+
+std::uint64_t total_rows(const std::map<std::string, std::uint64_t>& rows) {
+  std::uint64_t n = 0;
+  for (const auto& [table, count] : rows) n += count;
+  return n;
+}
+
+// Keeps the newest `keep` failed transforms (run ids sort by time).
+void prune_failed(const DataDir& data, std::size_t keep) {
+  std::vector<fs::path> failed;
+  std::error_code ignored;
+  for (const auto& entry : fs::directory_iterator(data.failed(), ignored)) failed.push_back(entry.path());
+  std::sort(failed.rbegin(), failed.rend());
+  for (std::size_t i = keep; i < failed.size(); ++i) fs::remove_all(failed[i]);
+}
+
+// Retires runs beyond `keep` and removes the directories of runs the database
+// does not hold (retired, or never loaded because a job died before its load
+// committed). Failed transforms: the newest `keep` are kept.
+std::vector<std::string> apply_retention(Session& session, std::size_t keep, const std::string& current) {
+  std::vector<std::string> retired;
+  try {
+    retired = session.store().retire_old_runs(keep);
+  } catch (const store::DatabaseError& e) {
+    // The new run is loaded (and published) already: a retirement that fails
+    // (e.g. PostgreSQL's DETACH waiting too long for a reader) is finished by
+    // the next job, and must not fail this one.
+    say(session.options(), std::string("warning: retention incomplete, the next job retries it: ") + e.what());
+    return retired;
+  }
+  std::map<std::string, std::string> status;
+  for (const store::RunInfo& r : session.store().runs()) status[r.run_id] = r.status;
+  std::error_code ignored;
+  for (const auto& entry : fs::directory_iterator(session.data().runs(), ignored)) {
+    const std::string id = entry.path().filename().string();
+    if (id.starts_with(".") || id == current) continue;
+    const auto it = status.find(id);
+    if (it == status.end() || it->second == "retired") {
+      fs::remove_all(entry.path());
+      say(session.options(), fmt::format("removed run directory {} ({})", entry.path().string(),
+                                         it == status.end() ? "never loaded" : "retired"));
+    }
+  }
+  prune_failed(session.data(), keep);
+  return retired;
+}
+
+}  // namespace
+
+std::string database_url(const StorageOptions& options) {
+  if (!options.db_url.empty()) return options.db_url;
+  return "sqlite:" + (options.data_dir / "marquee.db").string();
+}
+
+RunResult run_job(const RunOptions& options) {
+  if (options.base.empty() && !options.delete_ids_file.empty()) {
+    throw InputError("--delete-ids applies to corrections: give --base too");
+  }
+  input::open_input(options.input);  // a missing input fails before the data directory is touched
+  Session session(options.storage, "marquee run " + options.input, true);
+  RunResult result;
+  result.removed_staging = remove_stale_staging(session.data());
+  for (const auto& path : result.removed_staging) {
+    say(options.storage, "removed stale staging directory " + path.string());
+  }
+  result.run_id = new_run_id();
+  const std::string created_at = store::utc_now();
+  const fs::path staging = session.data().staging(result.run_id);
+  StagingGuard guard(staging);
+
+  Transformed t = options.base.empty() ? transform_full(options, staging, result.run_id)
+                                       : transform_corrections(options, session, staging, result.run_id, result);
+  result.manifest = t.manifest;
+  const Counts& c = t.manifest.counts;
+  say(options.storage, fmt::format("transform: {} records, {} movies kept, {} rejected, {} repaired, "
+                                   "{} duplicates, {} warnings",
+                                   c.records_read, c.movies_kept, c.rejected, c.repaired, c.duplicates, c.warnings));
+  if (result.corrections) {
+    const CorrectionCounts& k = *result.corrections;
+    say(options.storage, fmt::format("corrections on run {}: {} base movies, {} replaced, {} added, {} deleted "
+                                     "({} delete ids not found) -> {} movies",
+                                     *result.base_run_id, k.base_movies, k.replaced, k.added, k.deleted,
+                                     k.delete_ids_not_found, k.movies));
+  }
+  seal_manifest(staging, t.manifest, result.run_id, created_at, t.extra);
+  if (t.exit_code != 0) {
+    fs::create_directories(session.data().failed());
+    result.run_dir = session.data().failed() / result.run_id;
+    commit_directory(staging, result.run_dir);
+    guard.release();
+    prune_failed(session.data(), options.keep);
+    result.exit_code = t.exit_code;
+    return result;
+  }
+  result.run_dir = session.data().run(result.run_id);
+  commit_directory(staging, result.run_dir);
+  guard.release();
+  say(options.storage, fmt::format("run {} written to {}", result.run_id, result.run_dir.string()));
+
+  const VerifiedRun verified = verify_run_dir(result.run_dir);
+  result.loaded_rows = load_verified(session.store(), verified);
+  say(options.storage, fmt::format("loaded run {} into {} ({} tables, {} rows)", result.run_id,
+                                   session.store().db().target(), result.loaded_rows.size(),
+                                   total_rows(result.loaded_rows)));
+  if (options.publish) {
+    pause_point("publish");
+    result.published = session.store().publish(result.run_id);
+    say(options.storage, fmt::format("published run {} (generation {})", result.run_id, result.published->generation));
+  }
+  result.retired = apply_retention(session, options.keep, result.run_id);
+  for (const auto& id : result.retired) say(options.storage, "retired run " + id);
+  return result;
+}
+
+LoadResult load_run_dir(const LoadOptions& options) {
+  VerifiedRun source = verify_run_dir(options.run_dir);
+  Session session(options.storage, "marquee load " + options.run_dir.string(), true);
+  if (const auto existing = session.store().run(source.run_id); existing && existing->status != "retired") {
+    throw store::RunAlreadyLoaded(fmt::format("run {} is already loaded (status {}) in {}; nothing was changed",
+                                              source.run_id, existing->status, session.store().db().target()));
+  }
+  LoadResult result;
+  result.run_id = source.run_id;
+  result.run_dir = session.data().run(source.run_id);
+  std::error_code error;
+  const bool in_place = fs::equivalent(options.run_dir, result.run_dir, error);
+  if (!in_place) {
+    if (fs::exists(result.run_dir)) {
+      const VerifiedRun there = verify_run_dir(result.run_dir);
+      if (there.manifest != source.manifest) {
+        throw InputError(fmt::format("{} already holds a different run directory for run {}; not overwritten",
+                                     result.run_dir.string(), source.run_id));
+      }
+    } else {
+      remove_stale_staging(session.data());
+      const fs::path staging = session.data().staging(source.run_id);
+      StagingGuard guard(staging);
+      fs::copy(options.run_dir, staging, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+      commit_directory(staging, result.run_dir);
+      guard.release();
+      say(options.storage, fmt::format("copied {} to {}", options.run_dir.string(), result.run_dir.string()));
+    }
+  }
+  const VerifiedRun verified = verify_run_dir(result.run_dir);
+  result.loaded_rows = load_verified(session.store(), verified);
+  say(options.storage, fmt::format("loaded run {} into {} ({} tables, {} rows)", result.run_id,
+                                   session.store().db().target(), result.loaded_rows.size(),
+                                   total_rows(result.loaded_rows)));
+  if (options.publish) {
+    result.published = session.store().publish(result.run_id);
+    say(options.storage, fmt::format("published run {} (generation {})", result.run_id, result.published->generation));
+  }
+  return result;
+}
+
+store::PublishedRun publish_run(const StorageOptions& options, const std::string& run_id) {
+  Session session(options, "marquee publish " + run_id, true);
+  return session.store().publish(run_id);
+}
+
+RunsListing list_runs(const StorageOptions& options) {
+  Session session(options, "marquee runs", false);
+  return {session.store().runs(), session.store().published()};
+}
+
+store::MigrationReport migrate_database(const StorageOptions& options) {
+  if (options.db_url.empty()) fs::create_directories(options.data_dir);
+  store::Store store = store::Store::open(database_url(options));
+  store.db().set_lock_timeout(options.lock_timeout);
+  return store.migrate();
+}
+
+}  // namespace marquee::job

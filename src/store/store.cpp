@@ -1,0 +1,306 @@
+#include "store/store.hpp"
+
+#include <cstdlib>
+#include <regex>
+#include <set>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "model/tables.hpp"
+#include "rollup/rollups.hpp"
+#include "store/value_text.hpp"
+
+namespace marquee::store {
+namespace {
+
+using detail::quote_identifier;
+
+std::map<std::string, std::uint64_t> manifest_rows(const std::string& manifest) {
+  std::map<std::string, std::uint64_t> rows;
+  boost::system::error_code error;
+  const boost::json::value doc = boost::json::parse(manifest, error);
+  if (error || !doc.is_object()) return rows;
+  const auto* tables = doc.as_object().if_contains("tables");
+  if (tables == nullptr || !tables->is_object()) return rows;
+  for (const auto& [name, entry] : tables->as_object()) {
+    if (!entry.is_object()) continue;
+    if (const auto* n = entry.as_object().if_contains("rows"); n && n->is_number()) {
+      rows[std::string(name)] = n->to_number<std::uint64_t>();
+    }
+  }
+  return rows;
+}
+
+RunInfo to_run_info(const std::vector<std::optional<std::string>>& row) {
+  RunInfo info;
+  info.run_id = row[0].value_or("");
+  info.status = row[1].value_or("");
+  info.created_at = row[2].value_or("");
+  info.loaded_at = row[3];
+  info.published_at = row[4];
+  info.retired_at = row[5];
+  info.manifest = row[6].value_or("");
+  info.table_rows = manifest_rows(info.manifest);
+  return info;
+}
+
+constexpr const char* kRunColumns =
+    "SELECT run_id, status, created_at, loaded_at, published_at, retired_at, manifest FROM runs";
+
+// Rolls back unless committed: every write below is all-or-nothing.
+class Transaction {
+ public:
+  explicit Transaction(Connection& db) : db_(db) { db_.begin_write(); }
+  ~Transaction() {
+    if (!done_) {
+      try {
+        db_.rollback();
+      } catch (...) {
+        // The session is broken anyway; the server rolls back on disconnect.
+      }
+    }
+  }
+  void commit() {
+    db_.commit();
+    done_ = true;
+  }
+
+ private:
+  Connection& db_;
+  bool done_ = false;
+};
+
+std::optional<std::string> run_status(Connection& db, const std::string& run_id, bool for_update) {
+  const Param id[] = {run_id};
+  const std::string sql = std::string("SELECT status FROM runs WHERE run_id = $1") +
+                          (for_update && db.dialect() == "postgresql" ? " FOR UPDATE" : "");
+  const Result r = db.query(sql, id);
+  if (r.rows.empty()) return std::nullopt;
+  return r.rows[0][0];
+}
+
+void check_run_id(std::string_view run_id) {
+  if (!valid_run_id(run_id)) {
+    throw RunStateError(fmt::format("'{}' is not a valid run id (1-40 of A-Z a-z 0-9 _ . -, "
+                                    "starting with a letter or digit)", run_id));
+  }
+}
+
+}  // namespace
+
+const std::vector<const table::Schema*>& snapshot_tables() {
+  static const std::vector<const table::Schema*> tables = {
+      &model::movie_schema(),         &model::company_schema(),
+      &model::genre_schema(),         &model::country_schema(),
+      &model::language_schema(),      &model::collection_schema(),
+      &model::movie_company_schema(), &model::movie_genre_schema(),
+      &model::movie_country_schema(), &model::movie_language_schema(),
+      &rollup::company_year_schema(), &rollup::company_year_genre_schema(),
+      &rollup::genre_year_schema()};
+  return tables;
+}
+
+bool valid_run_id(std::string_view run_id) {
+  static const std::regex pattern(R"([A-Za-z0-9][A-Za-z0-9_.-]{0,39})");
+  return std::regex_match(run_id.begin(), run_id.end(), pattern);
+}
+
+std::string partition_name(std::string_view table, std::string_view run_id) {
+  return fmt::format("{}:{}", table, run_id);
+}
+
+Store::Store(std::unique_ptr<Connection> db) : db_(std::move(db)) {}
+
+Store Store::open(const std::string& url) { return Store(connect(url)); }
+
+bool Store::postgres() const { return db_->dialect() == "postgresql"; }
+
+MigrationReport Store::migrate() {
+  if (const char* dir = std::getenv("MARQUEE_TEST_MIGRATIONS_DIR"); dir && *dir) {
+    const auto migrations = migrations_from_directory(dir);
+    return store::migrate(*db_, migrations);
+  }
+  const auto migrations = embedded_migrations(db_->dialect());
+  return store::migrate(*db_, migrations);
+}
+
+std::map<std::string, std::uint64_t> Store::load_run(const NewRun& run, std::span<const TableData> tables) {
+  check_run_id(run.run_id);
+  // A retirement that a crash interrupted may have left this run's partitions.
+  if (postgres()) drop_orphan_partitions();
+  Transaction tx(*db_);
+  const auto status = run_status(*db_, run.run_id, true);
+  if (status && *status != "retired") {
+    throw RunAlreadyLoaded(fmt::format("run {} is already loaded (status {}) in {}; not loaded again",
+                                       run.run_id, *status, db_->target()));
+  }
+  std::map<std::string, std::uint64_t> rows;
+  for (const TableData& data : tables) {
+    load_table(data, run.run_id);
+    rows[data.schema->name] = count_rows(data.schema->name, run.run_id);
+  }
+  const Param values[] = {run.run_id, run.created_at, run.manifest, utc_now()};
+  if (status) {
+    db_->query("UPDATE runs SET status = 'loaded', created_at = $2, manifest = $3, loaded_at = $4, "
+               "published_at = NULL, retired_at = NULL WHERE run_id = $1",
+               values);
+  } else {
+    db_->query("INSERT INTO runs (run_id, created_at, status, manifest, loaded_at) "
+               "VALUES ($1, $2, 'loaded', $3, $4)",
+               values);
+  }
+  tx.commit();
+  return rows;
+}
+
+void Store::load_table(const TableData& data, const std::string& run_id) {
+  const std::string& table = data.schema->name;
+  if (!postgres()) {
+    auto loader = db_->bulk_loader(*data.schema, table, run_id);
+    data.write_rows(*loader);
+    loader->finish();
+    return;
+  }
+  // A plain table first: COPY into it takes no lock on the parent, and the
+  // CHECK constraint lets ATTACH skip scanning it. run_id is validated, so it
+  // can be a literal (DDL takes no parameters).
+  const std::string partition = quote_identifier(partition_name(table, run_id));
+  db_->execute(fmt::format("CREATE TABLE {} (LIKE {} INCLUDING ALL)", partition, quote_identifier(table)));
+  db_->execute(fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK (run_id = '{}')", partition,
+                           quote_identifier(partition_name(table, run_id) + ":run"), run_id));
+  auto loader = db_->bulk_loader(*data.schema, partition_name(table, run_id), run_id);
+  data.write_rows(*loader);
+  loader->finish();
+  db_->execute(fmt::format("ALTER TABLE {} ATTACH PARTITION {} FOR VALUES IN ('{}')",
+                           quote_identifier(table), partition, run_id));
+}
+
+PublishedRun Store::publish(const std::string& run_id) {
+  check_run_id(run_id);
+  Transaction tx(*db_);
+  const auto status = run_status(*db_, run_id, true);
+  if (!status) throw RunStateError(fmt::format("no run {} in {}", run_id, db_->target()));
+  if (*status == "retired") {
+    throw RunStateError(fmt::format("run {} is retired (its rows were dropped); load its run "
+                                    "directory again with `marquee load` before publishing it",
+                                    run_id));
+  }
+  const std::string now = utc_now();
+  const Param id[] = {run_id};
+  const Param id_now[] = {run_id, now};
+  db_->query("UPDATE runs SET status = 'loaded' WHERE status = 'published' AND run_id <> $1", id);
+  db_->query("UPDATE runs SET status = 'published', published_at = $2 WHERE run_id = $1", id_now);
+  db_->query("INSERT INTO published (singleton, run_id, published_at, generation) VALUES (1, $1, $2, 1) "
+             "ON CONFLICT (singleton) DO UPDATE SET run_id = excluded.run_id, "
+             "published_at = excluded.published_at, generation = published.generation + 1",
+             id_now);
+  if (postgres()) db_->query("SELECT pg_notify('marquee_publish', $1)", id);
+  auto pointer = published();
+  tx.commit();
+  return *pointer;
+}
+
+std::optional<PublishedRun> Store::published() {
+  const Result r = db_->query("SELECT run_id, published_at, generation FROM published WHERE singleton = 1");
+  if (r.rows.empty()) return std::nullopt;
+  return PublishedRun{r.rows[0][0].value_or(""), r.rows[0][1].value_or(""),
+                      std::stoll(r.rows[0][2].value_or("0"))};
+}
+
+std::vector<RunInfo> Store::runs() {
+  const Result r = db_->query(std::string(kRunColumns) + " ORDER BY created_at DESC, run_id DESC");
+  std::vector<RunInfo> out;
+  for (const auto& row : r.rows) out.push_back(to_run_info(row));
+  return out;
+}
+
+std::optional<RunInfo> Store::run(const std::string& run_id) {
+  const Param id[] = {run_id};
+  const Result r = db_->query(std::string(kRunColumns) + " WHERE run_id = $1", id);
+  if (r.rows.empty()) return std::nullopt;
+  return to_run_info(r.rows[0]);
+}
+
+std::vector<std::string> Store::retire_old_runs(std::size_t keep) {
+  const Result r = db_->query(
+      "SELECT run_id, status FROM runs WHERE status IN ('loaded', 'published') "
+      "ORDER BY loaded_at DESC, run_id DESC");
+  std::vector<std::string> retired;
+  for (std::size_t i = keep; i < r.rows.size(); ++i) {
+    if (r.rows[i][1] == "published") continue;
+    retire(*r.rows[i][0]);
+    retired.push_back(*r.rows[i][0]);
+  }
+  if (postgres()) drop_orphan_partitions();
+  return retired;
+}
+
+void Store::retire(const std::string& run_id) {
+  Transaction tx(*db_);
+  const auto status = run_status(*db_, run_id, true);
+  if (!status) throw RunStateError(fmt::format("no run {} in {}", run_id, db_->target()));
+  if (*status == "published") {
+    throw RunStateError(fmt::format("run {} is published; publish another run before retiring it", run_id));
+  }
+  const Param values[] = {run_id, utc_now()};
+  db_->query("UPDATE runs SET status = 'retired', retired_at = $2 WHERE run_id = $1 AND status = 'loaded'", values);
+  if (!postgres()) drop_run_rows(run_id);
+  tx.commit();
+  // Outside the transaction: DETACH ... CONCURRENTLY cannot run inside one.
+  if (postgres()) drop_run_rows(run_id);
+}
+
+void Store::drop_run_rows(const std::string& run_id) {
+  for (const table::Schema* schema : snapshot_tables()) {
+    if (postgres()) {
+      drop_partition(schema->name, partition_name(schema->name, run_id));
+    } else {
+      const Param id[] = {run_id};
+      db_->query(fmt::format("DELETE FROM {} WHERE run_id = $1", quote_identifier(schema->name)), id);
+    }
+  }
+}
+
+// Detaches (CONCURRENTLY: readers of the parent are never blocked) and drops
+// one partition; resumes a detach that a crash left pending.
+void Store::drop_partition(const std::string& table, const std::string& partition) {
+  const Param name[] = {quote_identifier(partition)};
+  const Result r = db_->query(
+      "SELECT i.inhdetachpending FROM pg_inherits i WHERE i.inhrelid = to_regclass($1)", name);
+  if (!r.rows.empty()) {
+    const bool pending = r.rows[0][0] == "true";
+    db_->execute(fmt::format("ALTER TABLE {} DETACH PARTITION {} {}", quote_identifier(table),
+                             quote_identifier(partition), pending ? "FINALIZE" : "CONCURRENTLY"));
+  }
+  db_->execute(fmt::format("DROP TABLE IF EXISTS {}", quote_identifier(partition)));
+}
+
+// Partitions of runs that are not loaded or published: left by a retirement
+// that was interrupted (loads are transactional and leave none).
+void Store::drop_orphan_partitions() {
+  std::set<std::string> tables;
+  for (const table::Schema* schema : snapshot_tables()) tables.insert(schema->name);
+  const Result live = db_->query("SELECT run_id FROM runs WHERE status IN ('loaded', 'published')");
+  std::set<std::string> live_runs;
+  for (const auto& row : live.rows) live_runs.insert(row[0].value_or(""));
+  const Result r = db_->query(
+      "SELECT c.relname FROM pg_class c WHERE c.relkind = 'r' AND c.relname LIKE '%:%' "
+      "AND c.relnamespace = current_schema()::regnamespace");
+  for (const auto& row : r.rows) {
+    const std::string name = row[0].value_or("");
+    const auto colon = name.find(':');
+    const std::string table = name.substr(0, colon);
+    const std::string run_id = name.substr(colon + 1);
+    if (tables.count(table) && !live_runs.count(run_id)) drop_partition(table, name);
+  }
+}
+
+std::uint64_t Store::count_rows(const std::string& table, const std::string& run_id) {
+  const Param id[] = {run_id};
+  const Result r =
+      db_->query(fmt::format("SELECT COUNT(*) FROM {} WHERE run_id = $1", quote_identifier(table)), id);
+  return std::stoull(r.rows.at(0).at(0).value_or("0"));
+}
+
+}  // namespace marquee::store

@@ -1,0 +1,131 @@
+#pragma once
+// Snapshots in a database: runs are loaded whole, published by flipping one
+// pointer, and retired whole. docs/STORAGE.md has the schema and the rules.
+//
+// - A run is loaded in ONE transaction together with its `runs` row, so a
+//   crashed load leaves nothing behind (there is no 'loading' status).
+//   PostgreSQL: each table's rows go into a new plain table "<table>:<run_id>"
+//   (COPY), which is then attached as the run's partition; attaching takes a
+//   lock that readers do not wait for.
+// - Publishing updates `runs` and the `published` row (generation + 1) in one
+//   transaction; PostgreSQL also sends NOTIFY marquee_publish, '<run_id>' in it.
+//   A reader sees the old run or the new one, never a mix.
+// - Retiring marks the run 'retired' and drops its rows (PostgreSQL: detaches
+//   its partitions CONCURRENTLY and drops them). The published run is never
+//   retired. The row in `runs` stays, with its manifest, as history.
+// Knows tables and SQL; never files or Parquet (rows come through TableData).
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/connection.hpp"
+#include "store/migrations.hpp"
+#include "table/schema.hpp"
+#include "table/table_writer.hpp"
+
+namespace marquee::store {
+
+// The tables of a snapshot, in load order: the model's, then the rollups'.
+const std::vector<const table::Schema*>& snapshot_tables();
+
+// Run ids are used in partition names: 1-40 of [A-Za-z0-9_.-], starting with
+// a letter or digit. Marquee's own look like 20240501T120000Z-1a2b3c.
+bool valid_run_id(std::string_view run_id);
+
+// The PostgreSQL partition holding `run_id`'s rows of `table`: "table:run_id".
+std::string partition_name(std::string_view table, std::string_view run_id);
+
+struct RunInfo {
+  std::string run_id;
+  std::string status;  // "loaded" | "published" | "retired"
+  std::string created_at;
+  std::optional<std::string> loaded_at, published_at, retired_at;
+  std::string manifest;                         // manifest.json as loaded
+  std::map<std::string, std::uint64_t> table_rows;  // from the manifest's "tables"
+  bool published() const { return status == "published"; }
+};
+
+struct PublishedRun {
+  std::string run_id;
+  std::string published_at;
+  std::int64_t generation = 0;
+};
+
+// The rows of one snapshot table: write_rows() writes them all to the loader.
+struct TableData {
+  const table::Schema* schema = nullptr;
+  std::function<void(table::TableWriter&)> write_rows;
+};
+
+struct NewRun {
+  std::string run_id;
+  std::string created_at;  // ISO-8601 UTC
+  std::string manifest;    // manifest.json text
+};
+
+// Thrown when loading a run that is already loaded or published.
+class RunAlreadyLoaded : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+};
+
+// Thrown for a run id that is unknown, or in the wrong status for the action.
+class RunStateError : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+};
+
+class Store {
+ public:
+  explicit Store(std::unique_ptr<Connection> db);
+  // connect(url) and wrap it.
+  static Store open(const std::string& url);
+
+  Connection& db() { return *db_; }
+
+  // Applies pending migrations: the embedded ones, or, when the environment
+  // variable MARQUEE_TEST_MIGRATIONS_DIR is set (a TEST HOOK), the V*.sql
+  // files in that directory.
+  MigrationReport migrate();
+
+  // Loads a whole run (see above). Throws RunAlreadyLoaded if it is loaded or
+  // published (nothing changes); a retired run is loaded again. Returns the
+  // rows loaded per table.
+  std::map<std::string, std::uint64_t> load_run(const NewRun& run, std::span<const TableData> tables);
+
+  // Serves `run_id` (loaded or already published). Throws RunStateError if
+  // unknown or retired.
+  PublishedRun publish(const std::string& run_id);
+  std::optional<PublishedRun> published();
+
+  // All runs, newest first (by created_at, then run_id).
+  std::vector<RunInfo> runs();
+  std::optional<RunInfo> run(const std::string& run_id);
+
+  // Retires every loaded run except the `keep` most recently loaded ones and
+  // the published one; also finishes retirements a crash interrupted.
+  // Returns the ids retired now.
+  std::vector<std::string> retire_old_runs(std::size_t keep);
+  // Retires one loaded run. Throws RunStateError if it is published or unknown.
+  void retire(const std::string& run_id);
+
+  // Rows of `table` stored for `run_id`.
+  std::uint64_t count_rows(const std::string& table, const std::string& run_id);
+
+ private:
+  void load_table(const TableData& data, const std::string& run_id);
+  void drop_run_rows(const std::string& run_id);
+  void drop_partition(const std::string& table, const std::string& partition);
+  void drop_orphan_partitions();
+  bool postgres() const;
+
+  std::unique_ptr<Connection> db_;
+};
+
+}  // namespace marquee::store
