@@ -12,8 +12,11 @@
 namespace marquee::literal {
 
 struct Value;
+// A dict entry. A struct rather than std::pair: with clang and libstdc++,
+// std::pair of a still-incomplete type inside the variant does not compile.
+struct DictEntry;
 using List = std::vector<Value>;
-using Dict = std::vector<std::pair<Value, Value>>;  // insertion order kept
+using Dict = std::vector<DictEntry>;  // insertion order kept
 
 struct None {
   bool operator==(const None&) const = default;
@@ -29,6 +32,11 @@ struct Value {
   const Dict* as_dict() const { return std::get_if<Dict>(&data); }
   // For a dict: the value under the string key `key`, or nullptr.
   const Value* find(std::string_view key) const;
+};
+
+struct DictEntry {
+  Value first;   // the key
+  Value second;  // the value
 };
 
 }  // namespace marquee::literal
