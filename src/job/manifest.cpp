@@ -45,6 +45,13 @@ void pretty(std::string& out, const bj::value& v, int indent) {
 
 }  // namespace
 
+std::string pretty_json(const boost::json::value& value) {
+  std::string out;
+  pretty(out, value, 0);
+  out += '\n';
+  return out;
+}
+
 std::string to_json(const Manifest& m) {
   bj::object root;
   root["marquee_version"] = kVersion;
@@ -69,10 +76,7 @@ std::string to_json(const Manifest& m) {
   bj::object timings;
   for (const auto& [name, ms] : m.timings_ms) timings[name] = ms;
   root["timings_ms"] = std::move(timings);
-  std::string out;
-  pretty(out, root, 0);
-  out += '\n';
-  return out;
+  return pretty_json(root);
 }
 
 }  // namespace marquee::job

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/json/value.hpp>
+
 namespace marquee::job {
 
 struct Counts {
@@ -46,5 +48,9 @@ struct Manifest {
 
 // Pretty-printed JSON with a trailing newline; keys in the order above.
 std::string to_json(const Manifest& manifest);
+
+// Any JSON value, two-space indented, keys in insertion order, doubles in
+// their shortest round-trip form, with a trailing newline.
+std::string pretty_json(const boost::json::value& value);
 
 }  // namespace marquee::job

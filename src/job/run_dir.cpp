@@ -16,40 +16,13 @@
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
 #include "common/sha256.hpp"
+#include "job/manifest.hpp"
 #include "store/store.hpp"
 
 namespace marquee::job {
 namespace fs = std::filesystem;
 namespace bj = boost::json;
 namespace {
-
-void pretty(std::string& out, const bj::value& v, int indent) {
-  const std::string pad(static_cast<std::size_t>(indent + 2), ' ');
-  const std::string close_pad(static_cast<std::size_t>(indent), ' ');
-  if (v.is_object() && !v.as_object().empty()) {
-    out += "{\n";
-    bool first = true;
-    for (const auto& [key, value] : v.as_object()) {
-      out += first ? "" : ",\n";
-      first = false;
-      out += pad + bj::serialize(bj::value(key)) + ": ";
-      pretty(out, value, indent + 2);
-    }
-    out += "\n" + close_pad + "}";
-  } else if (v.is_array() && !v.as_array().empty()) {
-    out += "[\n";
-    bool first = true;
-    for (const auto& value : v.as_array()) {
-      out += first ? "" : ",\n";
-      first = false;
-      out += pad;
-      pretty(out, value, indent + 2);
-    }
-    out += "\n" + close_pad + "]";
-  } else {
-    out += bj::serialize(v);
-  }
-}
 
 void fsync_file(const fs::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -119,13 +92,6 @@ void check_file(const fs::path& dir, const std::string& name, const bj::object& 
 }
 
 }  // namespace
-
-std::string pretty_json(const bj::value& value) {
-  std::string out;
-  pretty(out, value, 0);
-  out += '\n';
-  return out;
-}
 
 std::string new_run_id() {
   const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());

@@ -64,7 +64,4 @@ struct VerifiedRun {
 // directory and the first file that fails.
 VerifiedRun verify_run_dir(const std::filesystem::path& dir);
 
-// Pretty-printed JSON (two-space indent, keys in insertion order), newline-terminated.
-std::string pretty_json(const boost::json::value& value);
-
 }  // namespace marquee::job
