@@ -1,5 +1,8 @@
 #include "common/utf8.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace marquee::utf8 {
 namespace {
 
@@ -36,7 +39,15 @@ constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 bool is_valid(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
-    // ASCII fast path: most of the dataset is ASCII.
+    // ASCII fast path, 8 bytes at a time: most of the dataset is ASCII, and
+    // every text value of every row comes through here.
+    while (i + 8 <= s.size()) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if ((word & 0x8080808080808080ULL) != 0) break;
+      i += 8;
+    }
+    if (i == s.size()) break;
     if (static_cast<unsigned char>(s[i]) < 0x80) {
       ++i;
       continue;

@@ -4,6 +4,7 @@
 
 #include <string_view>
 
+#include "literal/flat_dicts.hpp"
 #include "literal/parser.hpp"
 
 namespace {
@@ -36,6 +37,28 @@ void BM_Collection(benchmark::State& state) { parse_repeatedly(state, kCollectio
 BENCHMARK(BM_Genres);
 BENCHMARK(BM_ProductionCompanies);
 BENCHMARK(BM_Collection);
+
+// The same texts through the flat fast path the validator tries first
+// (literal/flat_dicts.hpp): no Value tree, no allocation once warmed up.
+void flat_repeatedly(benchmark::State& state, std::string_view text, bool list) {
+  marquee::literal::FlatDicts out;
+  for (auto _ : state) {
+    const bool ok = list ? marquee::literal::parse_flat_dict_list(text, out)
+                         : marquee::literal::parse_flat_dict(text, out);
+    if (!ok) state.SkipWithError("not taken by the fast path");
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(text.size()));
+}
+
+void BM_FlatGenres(benchmark::State& state) { flat_repeatedly(state, kGenres, true); }
+void BM_FlatProductionCompanies(benchmark::State& state) { flat_repeatedly(state, kProductionCompanies, true); }
+void BM_FlatCollection(benchmark::State& state) { flat_repeatedly(state, kCollection, false); }
+
+BENCHMARK(BM_FlatGenres);
+BENCHMARK(BM_FlatProductionCompanies);
+BENCHMARK(BM_FlatCollection);
 
 }  // namespace
 

@@ -19,36 +19,46 @@ void report_conflict(DiagnosticSink& sink, const Movie& movie, const char* colum
 
 // Inserts key -> name; on a different name for a known key, keeps the first
 // and reports the conflict.
-template <typename Key>
-void add_name(std::map<Key, std::string>& names, const Key& key, const std::string& name,
-              DiagnosticSink& sink, const Movie& movie, const char* column, const char* kind) {
-  const auto [it, inserted] = names.try_emplace(key, name);
-  if (!inserted && it->second != name) {
-    report_conflict(sink, movie, column, fmt::format("{} {}", kind, key), it->second, name);
+template <typename Key, typename Index>
+void add_name(std::map<Key, std::string>& names, Index& index, const Key& key,
+              const std::string& name, DiagnosticSink& sink, const Movie& movie, const char* column,
+              const char* kind) {
+  if (const auto found = index.find(key); found != index.end()) {
+    const std::string& kept = *found->second;
+    if (kept != name) report_conflict(sink, movie, column, fmt::format("{} {}", kind, key), kept, name);
+    return;
   }
+  const auto [it, inserted] = names.try_emplace(key, name);
+  index.emplace(key, &it->second);
 }
 
 }  // namespace
 
 void Dimensions::add(const Movie& movie, DiagnosticSink& sink) {
   for (const NamedRef& c : movie.companies) {
-    add_name(companies_, c.id, c.name, sink, movie, "production_companies", "company");
+    add_name(companies_, company_index_, c.id, c.name, sink, movie, "production_companies", "company");
   }
   for (const NamedRef& g : movie.genres) {
-    add_name(genres_, g.id, g.name, sink, movie, "genres", "genre");
+    add_name(genres_, genre_index_, g.id, g.name, sink, movie, "genres", "genre");
   }
   for (const CodeRef& c : movie.countries) {
-    add_name(countries_, c.code, c.name, sink, movie, "production_countries", "country");
+    add_name(countries_, country_index_, c.code, c.name, sink, movie, "production_countries", "country");
   }
   for (const CodeRef& l : movie.languages) {
-    add_name(languages_, l.code, l.name, sink, movie, "spoken_languages", "language");
+    add_name(languages_, language_index_, l.code, l.name, sink, movie, "spoken_languages", "language");
   }
   if (movie.collection) {
-    const auto [it, inserted] = collections_.try_emplace(movie.collection->id, *movie.collection);
-    if (!inserted && !same(it->second, *movie.collection)) {
-      report_conflict(sink, movie, "belongs_to_collection",
-                      fmt::format("collection {} (with its poster and backdrop paths)", it->first),
-                      it->second.name, movie.collection->name);
+    const Collection& seen = *movie.collection;
+    if (const auto found = collection_index_.find(seen.id); found != collection_index_.end()) {
+      const Collection& kept = *found->second;
+      if (!same(kept, seen)) {
+        report_conflict(sink, movie, "belongs_to_collection",
+                        fmt::format("collection {} (with its poster and backdrop paths)", seen.id),
+                        kept.name, seen.name);
+      }
+    } else {
+      const auto [it, inserted] = collections_.try_emplace(seen.id, seen);
+      collection_index_.emplace(seen.id, &it->second);
     }
   }
 }

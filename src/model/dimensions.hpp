@@ -6,7 +6,8 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
+
+#include <boost/unordered/unordered_flat_map.hpp>
 
 #include "model/diagnostic.hpp"
 #include "model/movie.hpp"
@@ -16,6 +17,14 @@ namespace marquee::model {
 
 class Dimensions {
  public:
+  Dimensions() = default;
+  // The lookup indexes point into the maps, so a copy would point into the
+  // original; moving keeps the maps' nodes where they are.
+  Dimensions(const Dimensions&) = delete;
+  Dimensions& operator=(const Dimensions&) = delete;
+  Dimensions(Dimensions&&) = default;
+  Dimensions& operator=(Dimensions&&) = default;
+
   // Records the movie's companies, genres, countries, languages and
   // collection; reports a conflicting_name warning (line, movie id, column)
   // for each name that differs from the first one seen for its key.
@@ -35,6 +44,13 @@ class Dimensions {
   std::map<std::int64_t, std::string> companies_, genres_;
   std::map<std::string, std::string> countries_, languages_;
   std::map<std::int64_t, Collection> collections_;
+  // Hand-written hot path: every movie looks up its companies, genres,
+  // countries, languages and collection; these open-addressing indexes into
+  // the ordered maps above answer without walking a tree (313,000
+  // collections at 100x).
+  boost::unordered_flat_map<std::int64_t, const std::string*> company_index_, genre_index_;
+  boost::unordered_flat_map<std::string, const std::string*> country_index_, language_index_;
+  boost::unordered_flat_map<std::int64_t, const Collection*> collection_index_;
 };
 
 }  // namespace marquee::model

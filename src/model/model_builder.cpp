@@ -35,6 +35,21 @@ ModelBuilder::ModelBuilder(table::TableSink& sink, DiagnosticSink& diagnostics)
 ModelBuilder::~ModelBuilder() = default;
 
 bool ModelBuilder::add(const Movie& movie) {
+  if (!admit(movie)) return false;
+  write_rows(movie);
+  return true;
+}
+
+void ModelBuilder::write_rows(const Movie& movie) {
+  write_movie(movie);
+  write_bridges(movie);
+}
+
+void ModelBuilder::write_movie_row(const Movie& movie) { write_movie(movie); }
+
+void ModelBuilder::write_bridge_rows(const Movie& movie) { write_bridges(movie); }
+
+bool ModelBuilder::admit(const Movie& movie) {
   const auto [it, inserted] = kept_.try_emplace(movie.id, Kept{movie.line, movie.fields_hash});
   if (!inserted) {
     ++counts_.duplicates;
@@ -48,8 +63,6 @@ bool ModelBuilder::add(const Movie& movie) {
   }
   ++counts_.movies;
   dimensions_.add(movie, diagnostics_);
-  write_movie(movie);
-  write_bridges(movie);
   return true;
 }
 
@@ -126,6 +139,9 @@ void ModelBuilder::write_dimensions() {
 }
 
 void ModelBuilder::finish() {
+  // No movie comes after finish(): the id index is done, and its memory is
+  // better spent on the rollups written next.
+  decltype(kept_)().swap(kept_);
   for (auto* writer : {&movie_, &movie_company_, &movie_genre_, &movie_country_, &movie_language_}) {
     (*writer)->finish();
     finished_rows_.emplace_back((*writer)->schema().name, (*writer)->rows_written());

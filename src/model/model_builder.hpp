@@ -9,7 +9,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <unordered_map>
+
+#include <boost/unordered/unordered_flat_map.hpp>
 
 #include "model/diagnostic.hpp"
 #include "model/dimensions.hpp"
@@ -30,6 +31,17 @@ class ModelBuilder {
 
   // Returns true if the movie was kept, false if it was a duplicate.
   bool add(const Movie& movie);
+  // add() in two steps, for a job that writes rows on another thread than
+  // the one that decides: admit() tells duplicate from kept and records the
+  // dimensions; write_rows() streams a kept movie's rows. Call write_rows()
+  // for every admitted movie, in the same order. The two touch disjoint
+  // state, so they may run on two threads.
+  bool admit(const Movie& movie);
+  void write_rows(const Movie& movie);
+  // write_rows() in two halves that write disjoint tables, so that they too
+  // may run on two threads: the movie table, and the four bridge tables.
+  void write_movie_row(const Movie& movie);
+  void write_bridge_rows(const Movie& movie);
   // Writes the dimension tables and finishes every writer.
   void finish();
 
@@ -50,7 +62,9 @@ class ModelBuilder {
   table::TableSink& sink_;
   DiagnosticSink& diagnostics_;
   Dimensions dimensions_;
-  std::unordered_map<std::int64_t, Kept> kept_;
+  // Open addressing: 24 bytes a movie at 100x (4.5 million ids), where a
+  // node-based std::unordered_map took about three times as much.
+  boost::unordered_flat_map<std::int64_t, Kept> kept_;
   ModelCounts counts_;
   std::unique_ptr<table::TableWriter> movie_, movie_company_, movie_genre_, movie_country_,
       movie_language_;

@@ -36,4 +36,10 @@ namespace marquee::model {
 std::optional<Movie> validate(const csv::Record& record, const ColumnMap& columns,
                               DiagnosticSink& sink);
 
+// The same, into `movie`, whose strings and vectors are reused: a caller that
+// validates many records into one Movie allocates almost nothing. Returns
+// false when the row is rejected (then `movie` holds no meaningful value).
+bool validate_into(const csv::Record& record, const ColumnMap& columns, DiagnosticSink& sink,
+                   Movie& movie);
+
 }  // namespace marquee::model

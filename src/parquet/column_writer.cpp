@@ -15,6 +15,12 @@ ColumnWriter::ColumnWriter(const table::Column& column, const WriterOptions& opt
   reset_chunk();
 }
 
+std::string_view ColumnWriter::dictionary_value(const std::string& plain, std::uint32_t offset) {
+  const auto* p = reinterpret_cast<const unsigned char*>(plain.data() + offset);
+  const std::uint32_t size = p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
+  return {plain.data() + offset + 4, size};
+}
+
 void ColumnWriter::reset_chunk() {
   dictionary_mode_ = column_.type == table::Type::String;
   dictionary_.clear();
@@ -75,10 +81,13 @@ void ColumnWriter::add_string(std::string_view value) {
       dictionary_indices_.push_back(it->second);
       return;
     }
-    if (dictionary_plain_.size() + 4 + value.size() <= options_.dictionary_max_bytes) {
+    // Offsets into the dictionary are 32-bit.
+    const std::size_t limit = std::min<std::size_t>(options_.dictionary_max_bytes, UINT32_MAX);
+    if (dictionary_plain_.size() + 4 + value.size() <= limit) {
       const auto id = static_cast<std::uint32_t>(dictionary_.size());
-      dictionary_.emplace(std::string(value), id);
+      const auto offset = static_cast<std::uint32_t>(dictionary_plain_.size());
       append_plain_byte_array(dictionary_plain_, value);
+      dictionary_.emplace(offset, id);
       dictionary_indices_.push_back(id);
       statistics_.add(value);  // a repeated value cannot move min or max
       return;

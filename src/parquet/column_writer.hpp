@@ -6,8 +6,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
+
+#include <boost/unordered/unordered_flat_map.hpp>
 
 #include "common/atomic_file.hpp"
 #include "parquet/compression.hpp"
@@ -22,6 +23,9 @@ namespace marquee::parquet {
 class ColumnWriter {
  public:
   ColumnWriter(const table::Column& column, const WriterOptions& options, Compressor& compressor);
+  // The dictionary's functors point at this object's members.
+  ColumnWriter(const ColumnWriter&) = delete;
+  ColumnWriter& operator=(const ColumnWriter&) = delete;
 
   // The cell must match the column (TableWriter::write_row checks first).
   void add(const table::Cell& cell);
@@ -35,10 +39,23 @@ class ColumnWriter {
   format::ColumnMetaData write_chunk(AtomicFile& file);
 
  private:
-  struct StringHash {
+  // The dictionary indexes its values by their offset in dictionary_plain_
+  // (where each is stored once anyway, as 4-byte length + bytes), and is
+  // searched by string_view: no string per entry, no node per entry.
+  struct DictionaryHash {
     using is_transparent = void;
+    const std::string* plain;
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    std::size_t operator()(std::uint32_t offset) const { return (*this)(dictionary_value(*plain, offset)); }
   };
+  struct DictionaryEqual {
+    using is_transparent = void;
+    const std::string* plain;
+    bool operator()(std::uint32_t a, std::uint32_t b) const { return a == b; }
+    bool operator()(std::string_view s, std::uint32_t offset) const { return s == dictionary_value(*plain, offset); }
+    bool operator()(std::uint32_t offset, std::string_view s) const { return s == dictionary_value(*plain, offset); }
+  };
+  static std::string_view dictionary_value(const std::string& plain, std::uint32_t offset);
 
   void add_string(std::string_view value);
   bool page_full() const;
@@ -62,8 +79,10 @@ class ColumnWriter {
 
   // The open chunk.
   bool dictionary_mode_ = false;
-  std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> dictionary_;
   std::string dictionary_plain_;  // the dictionary page body, PLAIN-encoded
+  // Offset in dictionary_plain_ -> dictionary index.
+  boost::unordered_flat_map<std::uint32_t, std::uint32_t, DictionaryHash, DictionaryEqual> dictionary_{
+      0, DictionaryHash{&dictionary_plain_}, DictionaryEqual{&dictionary_plain_}};
   std::string data_pages_;        // headers + compressed bodies, in order
   std::int64_t chunk_values_ = 0;
   std::int64_t uncompressed_bytes_ = 0;  // data pages, headers included
