@@ -8,8 +8,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
-# Two jobs: the machines have two cores, and several suites start servers.
-ctest --test-dir build --output-on-failure -j2 --timeout 600
 
 # Sanitizer pass: clang, ASan+UBSan, only the stages that parse outside bytes.
 asan_targets=(marquee_input_test marquee_csv_test marquee_literal_test marquee_model_test
@@ -23,3 +21,9 @@ for t in input/marquee_input_test csv/marquee_csv_test literal/marquee_literal_t
   MARQUEE_DATA_DIR="$(pwd)/../shared/data/the-movies-dataset" build-asan/src/$t --gtest_brief=1
 done
 ctest --test-dir build-asan --output-on-failure -R '^parquet_reader_fuzz' --timeout 300
+
+unset ASAN_OPTIONS UBSAN_OPTIONS
+
+# The whole suite last, so that its summary closes the output.
+# Two jobs: the machines have two cores, and several suites start servers.
+ctest --test-dir build --output-on-failure -j2 --timeout 600
