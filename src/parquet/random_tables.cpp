@@ -135,43 +135,9 @@ RandomTable random_table(std::uint64_t seed, std::string name, std::size_t max_r
   return t;
 }
 
-std::vector<table::Cell> cells_of(const table::OwnedRow& row) {
-  std::vector<table::Cell> cells;
-  cells.reserve(row.size());
-  for (const table::OwnedCell& cell : row) {
-    cells.push_back(std::visit(
-        [](const auto& v) -> table::Cell {
-          if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) {
-            return std::string_view(v);
-          } else {
-            return v;
-          }
-        },
-        cell));
-  }
-  return cells;
-}
-
-table::OwnedRow own(std::span<const table::Cell> row) {
-  table::OwnedRow owned;
-  owned.reserve(row.size());
-  for (const table::Cell& cell : row) {
-    owned.push_back(std::visit(
-        [](const auto& v) -> table::OwnedCell {
-          if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string_view>) {
-            return std::string(v);
-          } else {
-            return v;
-          }
-        },
-        cell));
-  }
-  return owned;
-}
-
 void write_table(table::TableSink& sink, const RandomTable& t) {
   auto writer = sink.open(t.schema);
-  for (const table::OwnedRow& row : t.rows) writer->write_row(cells_of(row));
+  for (const table::OwnedRow& row : t.rows) writer->write_row(table::borrow_row(row));
   writer->finish();
 }
 

@@ -26,10 +26,6 @@ struct RandomTable {
 
 RandomTable random_table(std::uint64_t seed, std::string name, std::size_t max_rows);
 
-// Borrowing views of owned cells, and owned copies of borrowed ones.
-std::vector<table::Cell> cells_of(const table::OwnedRow& row);
-table::OwnedRow own(std::span<const table::Cell> row);
-
 // Opens a writer for the table on `sink`, writes every row and finishes.
 void write_table(table::TableSink& sink, const RandomTable& table);
 

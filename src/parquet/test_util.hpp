@@ -45,19 +45,7 @@ inline void write_bytes(const std::filesystem::path& path, const std::string& by
 inline std::vector<table::OwnedRow> read_rows(ParquetReader& reader) {
   std::vector<table::OwnedRow> rows;
   reader.for_each_row([&](std::span<const table::Cell> row) {
-    table::OwnedRow owned;
-    for (const table::Cell& cell : row) {
-      owned.push_back(std::visit(
-          [](const auto& v) -> table::OwnedCell {
-            if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string_view>) {
-              return std::string(v);
-            } else {
-              return v;
-            }
-          },
-          cell));
-    }
-    rows.push_back(std::move(owned));
+    rows.push_back(table::own_row(row));
   });
   return rows;
 }
@@ -68,19 +56,7 @@ inline std::filesystem::path write_parquet(const std::filesystem::path& dir, con
   ParquetTableSink sink(dir, options);
   auto writer = sink.open(schema);
   for (const table::OwnedRow& row : rows) {
-    std::vector<table::Cell> cells;
-    for (const table::OwnedCell& cell : row) {
-      cells.push_back(std::visit(
-          [](const auto& v) -> table::Cell {
-            if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) {
-              return std::string_view(v);
-            } else {
-              return v;
-            }
-          },
-          cell));
-    }
-    writer->write_row(cells);
+    writer->write_row(table::borrow_row(row));
   }
   writer->finish();
   return dir / (schema.name + ".parquet");

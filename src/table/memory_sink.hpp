@@ -14,6 +14,11 @@ namespace marquee::table {
 using OwnedCell = std::variant<Null, std::int32_t, std::int64_t, double, bool, std::string>;
 using OwnedRow = std::vector<OwnedCell>;
 
+// Copies a row's borrowed cells into owned values, and lends owned values
+// back as cells (valid while `row` lives).
+OwnedRow own_row(std::span<const Cell> row);
+std::vector<Cell> borrow_row(const OwnedRow& row);
+
 struct MemoryTable {
   Schema schema;
   std::vector<OwnedRow> rows;
