@@ -42,7 +42,7 @@ void add_etl(CLI::App& app, EtlArgs& args) {
                   "Fail (exit 1) when rejected rows exceed this share of records")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--threads", args.threads,
-                  "Validation threads (1: all on one thread); the output is the same whatever the number")
+                  "Worker threads for validation and compression (1: all on one thread); the output is the same whatever the number")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{256}));
 }
@@ -83,6 +83,7 @@ job::SinkFactory table_sink_factory(const EtlArgs& args) {
   }
   parquet::WriterOptions writer;
   writer.compression = parquet::parse_compression(args.compression);
+  writer.compression_threads = args.threads;
   return [writer](const std::filesystem::path& dir) {
     return std::make_unique<parquet::ParquetTableSink>(dir, writer);
   };

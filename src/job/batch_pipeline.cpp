@@ -1,5 +1,7 @@
 #include "job/batch_pipeline.hpp"
 
+#include "common/thread_role.hpp"
+
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -7,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -106,12 +109,23 @@ class ThreadedRun {
         handoff_(stages.ordered.size()) {
     for (std::size_t i = 0; i < slots_; ++i) free_.push(std::make_unique<RecordBatch>());
     try {
-      threads_.emplace_back([this] { guarded([this] { read(); }); });
+      threads_.emplace_back([this] {
+        set_thread_role("marquee-read");
+        guarded([this] { read(); });
+      });
+      // Validation is the parallel part: it runs in the background of the
+      // serial reader and ordered stages (see thread_role.hpp).
       for (std::size_t i = 0; i < workers; ++i) {
-        threads_.emplace_back([this] { guarded([this] { validate(); }); });
+        threads_.emplace_back([this] {
+          set_thread_role("marquee-check", ThreadPriority::Background);
+          guarded([this] { validate(); });
+        });
       }
       for (std::size_t stage = 1; stage < stages_.ordered.size(); ++stage) {
-        threads_.emplace_back([this, stage] { guarded([this, stage] { run_stage(stage); }); });
+        threads_.emplace_back([this, stage] {
+          set_thread_role("marquee-stage" + std::to_string(stage));
+          guarded([this, stage] { run_stage(stage); });
+        });
       }
     } catch (...) {  // no thread to be had: stop those already running
       stop();

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -14,6 +15,7 @@
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
 #include "common/sha256.hpp"
+#include "common/thread_role.hpp"
 #include "common/utf8.hpp"
 #include "csv/reader.hpp"
 #include "input/byte_source.hpp"
@@ -231,38 +233,59 @@ class SerializedOpenSink : public table::TableSink {
 
 using TableRows = std::vector<std::pair<std::string, std::uint64_t>>;
 
+// Runs the tasks at once, the first on the calling thread, the others on
+// threads of their own that commit their files to `durable` too; rethrows the
+// first error once all are done.
+void run_concurrently(const std::vector<std::function<void()>>& tasks, DeferredSync& durable) {
+  std::vector<std::exception_ptr> errors(tasks.size());
+  std::vector<std::thread> threads;
+  const auto run = [&](std::size_t i) {
+    try {
+      tasks[i]();
+    } catch (...) {
+      errors[i] = std::current_exception();
+    }
+  };
+  for (std::size_t i = 1; i < tasks.size(); ++i) {
+    try {
+      threads.emplace_back([&, i] {
+        set_thread_role("marquee-finish");
+        DeferredSync::Join join(durable);
+        run(i);
+      });
+    } catch (...) {  // no thread to be had: run it here
+      run(i);
+    }
+  }
+  if (!tasks.empty()) run(0);
+  for (std::thread& thread : threads) thread.join();
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
+}
+
 // Finishes the model's tables and writes the rollups. They are independent
-// (the rollups only read the dimensions), so with threads to spare the
-// rollups are written on a second thread meanwhile; `sink` must allow that
-// (SerializedOpenSink). Rows per table, in the manifest's order either way.
+// (the rollups only read the dimensions), and so are the three rollup
+// tables, so with threads to spare they are written at once; `sink` must
+// allow that (SerializedOpenSink). Rows per table, in the manifest's order
+// either way.
 TableRows finish_tables(table::TableSink& sink, model::ModelBuilder& builder, rollup::Rollups& rollups,
                         DeferredSync& durable, bool parallel) {
-  if (!parallel) {
-    builder.finish();
-    TableRows rows = builder.table_rows();
-    for (auto& entry : rollups.write(sink, builder.dimensions())) rows.push_back(entry);
-    return rows;
+  constexpr auto& kRollups = rollup::Rollups::kTables;
+  std::vector<std::uint64_t> rollup_rows(std::size(kRollups));
+  std::vector<std::function<void()>> tasks{[&] { builder.finish(); }};
+  for (std::size_t i = 0; i < std::size(kRollups); ++i) {
+    tasks.emplace_back([&, i] { rollup_rows[i] = rollups.write(kRollups[i], sink, builder.dimensions()); });
   }
-  TableRows rollup_rows;
-  std::exception_ptr rollup_error;
-  std::thread rollup_thread([&] {
-    try {
-      DeferredSync::Join join(durable);
-      rollup_rows = rollups.write(sink, builder.dimensions());
-    } catch (...) {
-      rollup_error = std::current_exception();
-    }
-  });
-  try {
-    builder.finish();
-  } catch (...) {
-    rollup_thread.join();
-    throw;
+  if (parallel) {
+    run_concurrently(tasks, durable);
+  } else {
+    for (const auto& task : tasks) task();
   }
-  rollup_thread.join();
-  if (rollup_error) std::rethrow_exception(rollup_error);
   TableRows rows = builder.table_rows();
-  rows.insert(rows.end(), rollup_rows.begin(), rollup_rows.end());
+  for (std::size_t i = 0; i < std::size(kRollups); ++i) {
+    rows.emplace_back(rollup::Rollups::schema_of(kRollups[i]).name, rollup_rows[i]);
+  }
   return rows;
 }
 

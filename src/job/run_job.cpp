@@ -125,9 +125,11 @@ class SharedSink : public table::TableSink {
 
 // The artifacts' metadata (run id, input sha256) is set on the sink once the
 // input has been read (TableSink::set_file_metadata).
-std::unique_ptr<table::TableSink> parquet_sink(const fs::path& dir, parquet::Compression compression) {
+std::unique_ptr<table::TableSink> parquet_sink(const fs::path& dir, parquet::Compression compression,
+                                               std::size_t threads) {
   parquet::WriterOptions writer;
   writer.compression = compression;
+  writer.compression_threads = threads;
   return std::make_unique<PausingSink>(std::make_unique<parquet::ParquetTableSink>(dir, writer));
 }
 
@@ -211,7 +213,7 @@ struct Transformed {
 
 Transformed transform_full(const RunOptions& options, const fs::path& staging, const std::string& run_id) {
   EtlOptions etl = etl_options(options, staging, run_id);
-  etl.make_sink = [&](const fs::path& dir) { return parquet_sink(dir, options.compression); };
+  etl.make_sink = [&](const fs::path& dir) { return parquet_sink(dir, options.compression, options.threads); };
   EtlResult result = run_etl(etl);
   return {std::move(result.manifest), {}, result.exit_code};
 }
@@ -250,7 +252,7 @@ Transformed transform_corrections(const RunOptions& options, Session& session, c
   Transformed out{std::move(checked.manifest), {}, checked.exit_code};
   if (out.exit_code != 0) return out;
   // Phase 2: base + corrections through the model and rollups, as Parquet.
-  auto sink = parquet_sink(staging / "tables", options.compression);
+  auto sink = parquet_sink(staging / "tables", options.compression, options.threads);
   sink->set_file_metadata(table::marquee_file_metadata(run_id, out.manifest.input_sha256));
   CollectingSink merge_diagnostics;
   const MergeResult merged = merge_corrections(parquet_scanner(base.verified.table_files), memory_scanner(*memory),

@@ -1,7 +1,5 @@
 #include "parquet/column_writer.hpp"
 
-#include <zlib.h>
-
 #include <algorithm>
 
 #include "parquet/schema_mapping.hpp"
@@ -10,8 +8,9 @@ namespace marquee::parquet {
 
 using format::Encoding;
 
-ColumnWriter::ColumnWriter(const table::Column& column, const WriterOptions& options, Compressor& compressor)
-    : column_(column), options_(options), compressor_(compressor), statistics_(column.type) {
+ColumnWriter::ColumnWriter(const table::Column& column, const WriterOptions& options, Compressor& compressor,
+                           CompressionPool* pool)
+    : column_(column), options_(options), compressor_(compressor), pool_(pool), statistics_(column.type) {
   reset_chunk();
 }
 
@@ -25,7 +24,9 @@ void ColumnWriter::reset_chunk() {
   dictionary_mode_ = column_.type == table::Type::String;
   dictionary_.clear();
   dictionary_plain_.clear();
+  pending_pages_.clear();
   data_pages_.clear();
+  page_bytes_ = 0;
   chunk_values_ = 0;
   uncompressed_bytes_ = 0;
   dictionary_data_pages_ = 0;
@@ -77,6 +78,7 @@ void ColumnWriter::add(const table::Cell& cell) {
 
 void ColumnWriter::add_string(std::string_view value) {
   if (dictionary_mode_) {
+    page_plain_bytes_ += 4 + value.size();
     if (auto it = dictionary_.find(value); it != dictionary_.end()) {
       dictionary_indices_.push_back(it->second);
       return;
@@ -111,7 +113,7 @@ bool ColumnWriter::page_full() const {
 }
 
 std::size_t ColumnWriter::buffered_bytes() const {
-  return data_pages_.size() + dictionary_plain_.size() + plain_values_.size() + bools_.size_bytes() +
+  return page_bytes_ + dictionary_plain_.size() + plain_values_.size() + bools_.size_bytes() +
          dictionary_indices_.size() * sizeof(std::uint32_t) + definition_levels_.estimated_size();
 }
 
@@ -156,33 +158,44 @@ void ColumnWriter::flush_page() {
   data.encoding = dictionary_page ? Encoding::RleDictionary : Encoding::Plain;
   data.definition_level_encoding = Encoding::Rle;
   data.repetition_level_encoding = Encoding::Rle;
-  const std::size_t before = data_pages_.size();
-  append_page(data_pages_, header, body_);
-  uncompressed_bytes_ += static_cast<std::int64_t>(data_pages_.size() - before - compressed_.size() + body_.size());
+  page_bytes_ += body_.size();
+  if (pool_ != nullptr) {
+    pending_pages_.push_back(pool_->submit(std::move(header), std::move(body_)));
+    body_ = std::string();
+  } else {
+    EncodedPage page = encode_page(compressor_, std::move(header), body_, options_.page_checksums);
+    uncompressed_bytes_ += static_cast<std::int64_t>(page.uncompressed_size);
+    data_pages_.append(page.bytes);
+  }
+  // Like parquet-mr: when the chunk's first page shows the dictionary saving
+  // nothing (nearly every value distinct: ids, titles, overviews), the rest
+  // of the chunk is PLAIN, rather than hashing values into a dictionary
+  // until it reaches its size limit.
+  if (dictionary_page && dictionary_data_pages_ == 0 &&
+      dictionary_plain_.size() + dictionary_indices_.size() >= page_plain_bytes_) {
+    dictionary_mode_ = false;
+  }
   (dictionary_page ? dictionary_data_pages_ : plain_data_pages_) += 1;
 
   plain_values_.clear();
   dictionary_indices_.clear();
+  page_plain_bytes_ = 0;
   page_values_ = 0;
   page_non_null_ = 0;
 }
 
-void ColumnWriter::append_page(std::string& out, const format::PageHeader& header_template, std::string_view body) {
-  compressor_.compress(body, compressed_);
-  format::PageHeader header = header_template;
-  header.uncompressed_page_size = static_cast<std::int32_t>(body.size());
-  header.compressed_page_size = static_cast<std::int32_t>(compressed_.size());
-  if (options_.page_checksums) {
-    const uLong crc = crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(compressed_.data()),
-                            static_cast<uInt>(compressed_.size()));
-    header.crc = static_cast<std::int32_t>(static_cast<std::uint32_t>(crc));
+void ColumnWriter::gather_pages() {
+  for (std::future<EncodedPage>& pending : pending_pages_) {
+    const EncodedPage page = pending.get();  // rethrows a compression error
+    uncompressed_bytes_ += static_cast<std::int64_t>(page.uncompressed_size);
+    data_pages_.append(page.bytes);
   }
-  format::append_page_header(out, header);
-  out.append(compressed_);
+  pending_pages_.clear();
 }
 
 format::ColumnMetaData ColumnWriter::write_chunk(AtomicFile& file) {
   flush_page();
+  gather_pages();
   format::ColumnMetaData meta;
   meta.type = physical_type_of(column_.type);
   meta.path_in_schema = {column_.name};
@@ -193,14 +206,13 @@ format::ColumnMetaData ColumnWriter::write_chunk(AtomicFile& file) {
   std::int64_t uncompressed = uncompressed_bytes_;
   std::int64_t compressed = static_cast<std::int64_t>(data_pages_.size());
   if (!dictionary_.empty()) {
-    std::string dictionary_page;
     format::PageHeader header;
     header.type = format::PageType::DictionaryPage;
     header.dictionary_page_header.emplace().num_values = static_cast<std::int32_t>(dictionary_.size());
-    append_page(dictionary_page, header, dictionary_plain_);
-    file.write(dictionary_page);
-    uncompressed += static_cast<std::int64_t>(dictionary_page.size() - compressed_.size() + dictionary_plain_.size());
-    compressed += static_cast<std::int64_t>(dictionary_page.size());
+    const EncodedPage page = encode_page(compressor_, std::move(header), dictionary_plain_, options_.page_checksums);
+    file.write(page.bytes);
+    uncompressed += static_cast<std::int64_t>(page.uncompressed_size);
+    compressed += static_cast<std::int64_t>(page.bytes.size());
     meta.dictionary_page_offset = start;
     meta.encoding_stats.push_back({format::PageType::DictionaryPage, Encoding::Plain, 1});
   }

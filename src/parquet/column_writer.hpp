@@ -4,6 +4,7 @@
 // RLE_DICTIONARY indices into a dictionary page, falling back to PLAIN for
 // the rest of the chunk once the dictionary outgrows its limit.
 #include <cstdint>
+#include <future>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,7 @@
 
 #include "common/atomic_file.hpp"
 #include "parquet/compression.hpp"
+#include "parquet/compression_pool.hpp"
 #include "parquet/encoding.hpp"
 #include "parquet/metadata.hpp"
 #include "parquet/options.hpp"
@@ -22,7 +24,9 @@ namespace marquee::parquet {
 
 class ColumnWriter {
  public:
-  ColumnWriter(const table::Column& column, const WriterOptions& options, Compressor& compressor);
+  // With a pool, data pages are compressed on its threads; without one, here.
+  ColumnWriter(const table::Column& column, const WriterOptions& options, Compressor& compressor,
+               CompressionPool* pool = nullptr);
   // The dictionary's functors point at this object's members.
   ColumnWriter(const ColumnWriter&) = delete;
   ColumnWriter& operator=(const ColumnWriter&) = delete;
@@ -30,8 +34,10 @@ class ColumnWriter {
   // The cell must match the column (TableWriter::write_row checks first).
   void add(const table::Cell& cell);
 
-  // Memory held for the open chunk: finished pages, the dictionary and the
-  // open page. The table writer ends the row group on their sum.
+  // Memory held for the open chunk: finished pages (counted before
+  // compression, so that row groups end at the same rows whether or not a
+  // pool compresses them), the dictionary and the open page. The table
+  // writer ends the row group on their sum.
   std::size_t buffered_bytes() const;
 
   // Writes the chunk (dictionary page first, then the data pages) to `file`
@@ -61,13 +67,14 @@ class ColumnWriter {
   bool page_full() const;
   void flush_page();
   void fall_back_to_plain();
-  // Compresses `body` and appends header + data to `out`; returns bytes appended.
-  void append_page(std::string& out, const format::PageHeader& header_template, std::string_view body);
+  // Collects the chunk's data pages, in order, into data_pages_.
+  void gather_pages();
   void reset_chunk();
 
   const table::Column& column_;
   const WriterOptions& options_;
   Compressor& compressor_;
+  CompressionPool* pool_;
 
   // The open page.
   RleEncoder definition_levels_{1};
@@ -76,6 +83,7 @@ class ColumnWriter {
   std::vector<std::uint32_t> dictionary_indices_;
   std::size_t page_values_ = 0;
   std::size_t page_non_null_ = 0;
+  std::size_t page_plain_bytes_ = 0;  // the page's dictionary-encoded values, were they PLAIN
 
   // The open chunk.
   bool dictionary_mode_ = false;
@@ -83,16 +91,16 @@ class ColumnWriter {
   // Offset in dictionary_plain_ -> dictionary index.
   boost::unordered_flat_map<std::uint32_t, std::uint32_t, DictionaryHash, DictionaryEqual> dictionary_{
       0, DictionaryHash{&dictionary_plain_}, DictionaryEqual{&dictionary_plain_}};
+  std::vector<std::future<EncodedPage>> pending_pages_;  // in the pool, in order
   std::string data_pages_;        // headers + compressed bodies, in order
+  std::size_t page_bytes_ = 0;    // the chunk's data pages before compression
   std::int64_t chunk_values_ = 0;
   std::int64_t uncompressed_bytes_ = 0;  // data pages, headers included
   std::int32_t dictionary_data_pages_ = 0;
   std::int32_t plain_data_pages_ = 0;
   ColumnStatistics statistics_;
 
-  // Scratch buffers reused between pages.
-  std::string body_;
-  std::string compressed_;
+  std::string body_;  // the page being flushed
 };
 
 }  // namespace marquee::parquet

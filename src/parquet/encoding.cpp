@@ -13,13 +13,6 @@ int bit_width(std::uint32_t max_value) { return 32 - std::countl_zero(max_value)
 namespace {
 
 template <typename Unsigned>
-void append_le(std::string& out, Unsigned value, int bytes = sizeof(Unsigned)) {
-  char buffer[sizeof(Unsigned)];
-  for (int i = 0; i < bytes; ++i) buffer[i] = static_cast<char>(value >> (8 * i));
-  out.append(buffer, static_cast<std::size_t>(bytes));
-}
-
-template <typename Unsigned>
 Unsigned load_le(const std::uint8_t* p) {
   Unsigned value = 0;
   for (std::size_t i = 0; i < sizeof(Unsigned); ++i) value |= static_cast<Unsigned>(p[i]) << (8 * i);
@@ -27,15 +20,6 @@ Unsigned load_le(const std::uint8_t* p) {
 }
 
 }  // namespace
-
-void append_plain_i32(std::string& out, std::int32_t value) { append_le(out, static_cast<std::uint32_t>(value)); }
-void append_plain_i64(std::string& out, std::int64_t value) { append_le(out, static_cast<std::uint64_t>(value)); }
-void append_plain_double(std::string& out, double value) { append_le(out, std::bit_cast<std::uint64_t>(value)); }
-
-void append_plain_byte_array(std::string& out, std::string_view value) {
-  append_le(out, static_cast<std::uint32_t>(value.size()));
-  out.append(value);
-}
 
 // ---- BoolPacker ----
 
@@ -108,7 +92,7 @@ void RleEncoder::end_bit_packed_run() {
 void RleEncoder::write_rle_run() {
   end_bit_packed_run();
   thrift::append_varint(out_, repeat_count_ << 1);
-  append_le(out_, previous_, byte_width_);
+  for (int i = 0; i < byte_width_; ++i) out_.push_back(static_cast<char>(previous_ >> (8 * i)));
   repeat_count_ = 0;
   num_buffered_ = 0;
 }

@@ -2,6 +2,7 @@
 // Parquet value and level encodings (apache/parquet-format Encodings.md):
 // PLAIN, and the RLE/bit-packed hybrid used for definition levels and
 // dictionary indices. Hand-written: they are the writer's hot path.
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -14,10 +15,29 @@ namespace marquee::parquet {
 int bit_width(std::uint32_t max_value);
 
 // ---- PLAIN, little-endian ----
-void append_plain_i32(std::string& out, std::int32_t value);
-void append_plain_i64(std::string& out, std::int64_t value);
-void append_plain_double(std::string& out, double value);
-void append_plain_byte_array(std::string& out, std::string_view value);
+// Inline: the writer calls them once per value.
+namespace detail {
+template <typename Unsigned>
+void append_le(std::string& out, Unsigned value) {
+  char buffer[sizeof(Unsigned)];
+  for (std::size_t i = 0; i < sizeof(Unsigned); ++i) buffer[i] = static_cast<char>(value >> (8 * i));
+  out.append(buffer, sizeof(Unsigned));
+}
+}  // namespace detail
+
+inline void append_plain_i32(std::string& out, std::int32_t value) {
+  detail::append_le(out, static_cast<std::uint32_t>(value));
+}
+inline void append_plain_i64(std::string& out, std::int64_t value) {
+  detail::append_le(out, static_cast<std::uint64_t>(value));
+}
+inline void append_plain_double(std::string& out, double value) {
+  detail::append_le(out, std::bit_cast<std::uint64_t>(value));
+}
+inline void append_plain_byte_array(std::string& out, std::string_view value) {
+  detail::append_le(out, static_cast<std::uint32_t>(value.size()));
+  out.append(value);
+}
 
 // PLAIN booleans: one bit per value, least significant bit first.
 class BoolPacker {

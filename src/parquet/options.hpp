@@ -48,6 +48,10 @@ struct WriterOptions {
   // min/max statistics of longer strings are truncated to this many bytes
   // (at a UTF-8 character boundary; max rounded up), flagged as inexact.
   std::size_t statistics_max_bytes = 256;
+  // Threads that compress data pages beside the threads filling tables,
+  // shared by all the tables of a sink (CompressionPool). 0 or 1: each
+  // writer compresses its own pages. The files are the same either way.
+  std::size_t compression_threads = 0;
   // Write a CRC32 of every page, so readers detect flipped bytes.
   bool page_checksums = true;
   KeyValueList key_value_metadata;

@@ -237,6 +237,39 @@ TEST(ParquetRoundTrip, SeveralRowGroupsAndManyPages) {
   EXPECT_EQ(meta.data_page_offset - *meta.dictionary_page_offset > 0, true);
 }
 
+TEST(ParquetRoundTrip, DistinctStringsFallBackToPlainAfterTheFirstPage) {
+  TempDir dir;
+  WriterOptions o = options_with(Compression::Zstd);
+  o.page_max_rows = 64;
+  std::vector<OwnedRow> rows;
+  for (int i = 0; i < 1000; ++i) rows.push_back({OwnedCell("unique-" + std::to_string(i))});
+  const table::Schema schema{"distinct", {{"name", Type::String, false}}};
+  const auto path = write_parquet(dir.path(), schema, rows, o);
+  ParquetReader reader(path);
+  expect_same_rows(read_rows(reader), rows);
+
+  // The first page shows a dictionary that saves nothing: it keeps that
+  // page's 64 values, and the other 15 pages are PLAIN.
+  const std::string file = testing::read_bytes(path);
+  const auto& meta = *reader.metadata().row_groups[0].columns[0].meta_data;
+  ASSERT_TRUE(meta.dictionary_page_offset);
+  std::string_view chunk = std::string_view(file).substr(*meta.dictionary_page_offset, meta.total_compressed_size);
+  std::vector<format::Encoding> data_encodings;
+  while (!chunk.empty()) {
+    std::size_t header_size = 0;
+    const format::PageHeader h = format::parse_page_header(chunk, header_size);
+    if (h.type == format::PageType::DictionaryPage) {
+      EXPECT_EQ(h.dictionary_page_header->num_values, 64);
+    } else {
+      data_encodings.push_back(h.data_page_header->encoding);
+    }
+    chunk.remove_prefix(header_size + static_cast<std::size_t>(h.compressed_page_size));
+  }
+  ASSERT_EQ(data_encodings.size(), 16u);
+  EXPECT_EQ(data_encodings[0], format::Encoding::RleDictionary);
+  for (std::size_t i = 1; i < data_encodings.size(); ++i) EXPECT_EQ(data_encodings[i], format::Encoding::Plain) << i;
+}
+
 TEST(ParquetRoundTrip, RowGroupsAlsoEndOnBufferedBytes) {
   TempDir dir;
   WriterOptions o = options_with(Compression::None);

@@ -17,17 +17,19 @@ constexpr std::uint64_t kSizeCheckInterval = 64;
 
 ParquetTableWriter::ParquetTableWriter(std::filesystem::path path, table::Schema schema,
                                        WriterOptions options,
-                                       std::shared_ptr<const KeyValueList> late_metadata)
+                                       std::shared_ptr<const KeyValueList> late_metadata,
+                                       std::shared_ptr<CompressionPool> pool)
     : schema_(std::move(schema)),
       options_(std::move(options)),
       late_metadata_(std::move(late_metadata)),
       file_(std::move(path)),
-      compressor_(options_.compression, options_.zstd_level) {
+      compressor_(options_.compression, options_.zstd_level),
+      pool_(std::move(pool)) {
   if (options_.row_group_max_rows == 0 || options_.page_max_rows == 0) {
     throw std::invalid_argument("Parquet writer: row group and page row limits must be positive");
   }
   for (const table::Column& column : schema_.columns) {
-    columns_.push_back(std::make_unique<ColumnWriter>(column, options_, compressor_));
+    columns_.push_back(std::make_unique<ColumnWriter>(column, options_, compressor_, pool_.get()));
   }
   file_.write(kMagic);
 }
@@ -104,8 +106,17 @@ ParquetTableSink::ParquetTableSink(std::filesystem::path directory, WriterOption
     : directory_(std::move(directory)), options_(std::move(options)) {}
 
 std::unique_ptr<table::TableWriter> ParquetTableSink::open(const table::Schema& schema) {
-  return std::make_unique<ParquetTableWriter>(directory_ / (schema.name + ".parquet"), schema,
-                                              options_, late_metadata_);
+  std::shared_ptr<CompressionPool> pool;
+  if (options_.compression_threads > 1) {
+    std::lock_guard lock(pool_mutex_);
+    if (!pool_) {
+      pool_ = std::make_shared<CompressionPool>(options_.compression, options_.zstd_level, options_.page_checksums,
+                                                options_.compression_threads);
+    }
+    pool = pool_;
+  }
+  return std::make_unique<ParquetTableWriter>(directory_ / (schema.name + ".parquet"), schema, options_,
+                                              late_metadata_, std::move(pool));
 }
 
 }  // namespace marquee::parquet

@@ -3,10 +3,12 @@
 // What is written is described in docs/PARQUET.md.
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "common/atomic_file.hpp"
 #include "parquet/compression.hpp"
+#include "parquet/compression_pool.hpp"
 #include "parquet/metadata.hpp"
 #include "parquet/options.hpp"
 #include "table/table_writer.hpp"
@@ -23,8 +25,11 @@ class ParquetTableWriter : public table::TableWriter {
  public:
   // `late_metadata`, when given, is read at finish() and appended to the
   // options' key/value metadata (see TableSink::set_file_metadata).
+  // `pool`, when given, compresses the data pages (it may serve other
+  // writers at the same time).
   ParquetTableWriter(std::filesystem::path path, table::Schema schema, WriterOptions options,
-                     std::shared_ptr<const KeyValueList> late_metadata = nullptr);
+                     std::shared_ptr<const KeyValueList> late_metadata = nullptr,
+                     std::shared_ptr<CompressionPool> pool = nullptr);
   ~ParquetTableWriter() override;
 
   void write_row(std::span<const table::Cell> row) override;
@@ -41,6 +46,7 @@ class ParquetTableWriter : public table::TableWriter {
   std::shared_ptr<const KeyValueList> late_metadata_;
   AtomicFile file_;
   Compressor compressor_;
+  std::shared_ptr<CompressionPool> pool_;
   std::vector<std::unique_ptr<ColumnWriter>> columns_;
   std::vector<format::RowGroup> row_groups_;
   std::uint64_t rows_written_ = 0;
@@ -59,6 +65,8 @@ class ParquetTableSink : public table::TableSink {
   std::filesystem::path directory_;
   WriterOptions options_;
   std::shared_ptr<KeyValueList> late_metadata_ = std::make_shared<KeyValueList>();
+  std::shared_ptr<CompressionPool> pool_;  // started by the first open()
+  std::mutex pool_mutex_;
 };
 
 }  // namespace marquee::parquet

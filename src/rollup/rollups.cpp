@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <limits>
+#include <mutex>
 
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <vector>
@@ -254,6 +255,29 @@ std::string_view name_of(const Names& names, std::int64_t id, std::string_view k
 
 namespace {
 
+// Hand-written hot path (std::sort costs several times more here): a stable
+// LSD radix sort of items by a 64-bit key, byte by byte, skipping the byte
+// positions where every key agrees (most of them: the keys are packed small
+// indices).
+template <class T, class KeyOf>
+void radix_sort(std::vector<T>& items, std::vector<T>& scratch, const KeyOf& key_of) {
+  if (items.empty()) return;
+  scratch.resize(items.size());
+  for (int shift = 0; shift < 64; shift += 8) {
+    std::size_t counts[256] = {};
+    for (const T& item : items) ++counts[(key_of(item) >> shift) & 0xff];
+    if (counts[(key_of(items[0]) >> shift) & 0xff] == items.size()) continue;
+    std::size_t offsets[256];
+    std::size_t total = 0;
+    for (int digit = 0; digit < 256; ++digit) {
+      offsets[digit] = total;
+      total += counts[digit];
+    }
+    for (const T& item : items) scratch[offsets[(key_of(item) >> shift) & 0xff]++] = item;
+    items.swap(scratch);
+  }
+}
+
 // Hand-written hot path: company_year_genre's counts, the largest rollup
 // (4.7 million keys at 100x). Counting them in a hash table cost a cache
 // miss per (company, genre) of every movie. Instead the keys -- packed
@@ -286,7 +310,7 @@ class PairCounter {
   void fold() {
     if (pending_.empty()) return;
     if (pending_.capacity() < kPending) pending_.reserve(kPending);
-    radix_sort(pending_, scratch_);
+    radix_sort(pending_, scratch_, [](std::uint64_t key) { return key; });
     std::vector<std::pair<std::uint64_t, std::int64_t>> merged;
     merged.reserve(counted_.size() + pending_.size());
     auto old = counted_.begin();
@@ -301,25 +325,6 @@ class PairCounter {
     merged.insert(merged.end(), old, counted_.end());
     counted_.swap(merged);
     pending_.clear();
-  }
-
-  // LSD radix sort by bytes, skipping the byte positions where every key
-  // agrees (most of them: indices are small numbers).
-  static void radix_sort(std::vector<std::uint64_t>& keys, std::vector<std::uint64_t>& scratch) {
-    scratch.resize(keys.size());
-    for (int shift = 0; shift < 64; shift += 8) {
-      std::size_t counts[256] = {};
-      for (const std::uint64_t key : keys) ++counts[(key >> shift) & 0xff];
-      if (counts[(keys[0] >> shift) & 0xff] == keys.size()) continue;
-      std::size_t offsets[256];
-      std::size_t total = 0;
-      for (int digit = 0; digit < 256; ++digit) {
-        offsets[digit] = total;
-        total += counts[digit];
-      }
-      for (const std::uint64_t key : keys) scratch[offsets[(key >> shift) & 0xff]++] = key;
-      keys.swap(scratch);
-    }
   }
 
   std::vector<std::uint64_t> pending_, scratch_;
@@ -354,6 +359,12 @@ struct Rollups::State {
   void add_company_genres(std::span<const std::uint32_t> company_years,
                           std::span<const std::uint32_t> genres);
   void add_genres(const model::Movie& movie, std::int32_t year, const Figures& f);
+
+  // company_year's indices in key order, computed once for both the tables
+  // that need it (which may be written at the same time).
+  const std::vector<std::uint32_t>& company_year_order() const;
+  mutable std::once_flag company_year_order_once;
+  mutable std::vector<std::uint32_t> company_year_order_;
 
   std::uint64_t write_company_year(table::TableSink& sink, const model::Dimensions& names) const;
   std::uint64_t write_company_year_genre(table::TableSink& sink,
@@ -444,31 +455,45 @@ void Rollups::State::add_genres(const model::Movie& movie, std::int32_t year, co
 
 namespace {
 
-// Positions 0..n-1 of `keys` in sorted order: rank[i] = place of keys[i].
+// Indices 0..n-1 of `keys` in the keys' order.
 template <class Key>
-std::vector<std::uint32_t> ranks_of(const std::vector<Key>& keys) {
+std::vector<std::uint32_t> order_of(const std::vector<Key>& keys) {
   std::vector<std::uint32_t> order(keys.size());
   for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return keys[a] < keys[b]; });
-  std::vector<std::uint32_t> rank(keys.size());
+  return order;
+}
+
+// The inverse: rank[i] = place of index i in `order`.
+std::vector<std::uint32_t> ranks_of(const std::vector<std::uint32_t>& order) {
+  std::vector<std::uint32_t> rank(order.size());
   for (std::uint32_t place = 0; place < order.size(); ++place) rank[order[place]] = place;
   return rank;
 }
 
 }  // namespace
 
+const std::vector<std::uint32_t>& Rollups::State::company_year_order() const {
+  std::call_once(company_year_order_once, [this] { company_year_order_ = order_of(company_year_keys); });
+  return company_year_order_;
+}
+
 std::uint64_t Rollups::State::write_company_year(table::TableSink& sink,
                                                  const model::Dimensions& names) const {
-  std::vector<std::pair<CompanyYear, std::uint32_t>> sorted;
-  sorted.reserve(company_year_keys.size());
-  for (std::uint32_t i = 0; i < company_year_keys.size(); ++i) sorted.emplace_back(company_year_keys[i], i);
-  std::sort(sorted.begin(), sorted.end());
   auto writer = sink.open(company_year_schema());
-  for (const auto& [key, index] : sorted) {
+  // Rows come company by company: one name lookup per company.
+  std::optional<std::int64_t> named_id;
+  std::string_view name;
+  for (const std::uint32_t index : company_year_order()) {
+    const CompanyYear& key = company_year_keys[index];
     const CompanyYearTotals& t = company_year_totals[index];
+    if (key.company_id != named_id) {
+      name = name_of(names.companies(), key.company_id, "company");
+      named_id = key.company_id;
+    }
     const Cell row[] = {key.company_id,
                         key.year,
-                        name_of(names.companies(), key.company_id, "company"),
+                        name,
                         t.money.movie_count,
                         t.money.with_budget,
                         t.money.with_revenue,
@@ -490,17 +515,17 @@ std::uint64_t Rollups::State::write_company_year_genre(table::TableSink& sink,
                                                        const model::Dimensions& names) const {
   // (company, year, genre) order is (rank of company_year, rank of genre)
   // order, and ranks pack into one 64-bit key that sorts fast.
-  const std::vector<std::uint32_t> company_year_rank = ranks_of(company_year_keys);
-  const std::vector<std::uint32_t> genre_rank = ranks_of(genre_ids);
-  std::vector<std::uint32_t> company_year_at(company_year_rank.size()), genre_at(genre_rank.size());
-  for (std::uint32_t i = 0; i < company_year_rank.size(); ++i) company_year_at[company_year_rank[i]] = i;
-  for (std::uint32_t i = 0; i < genre_rank.size(); ++i) genre_at[genre_rank[i]] = i;
+  const std::vector<std::uint32_t>& company_year_at = company_year_order();
+  const std::vector<std::uint32_t> genre_at = order_of(genre_ids);
+  const std::vector<std::uint32_t> company_year_rank = ranks_of(company_year_at);
+  const std::vector<std::uint32_t> genre_rank = ranks_of(genre_at);
   std::vector<std::pair<std::uint64_t, std::int64_t>> sorted;
   sorted.reserve(company_year_genre.size());
   company_year_genre.for_each([&](std::uint64_t packed, std::int64_t count) {
     sorted.emplace_back(pack(company_year_rank[packed >> 32], genre_rank[packed & 0xffffffffu]), count);
   });
-  std::sort(sorted.begin(), sorted.end());
+  std::vector<std::pair<std::uint64_t, std::int64_t>> scratch;
+  radix_sort(sorted, scratch, [](const auto& entry) { return entry.first; });  // keys are distinct
   auto writer = sink.open(company_year_genre_schema());
   for (const auto& [ranked, count] : sorted) {
     const CompanyYear& company_year = company_year_keys[company_year_at[ranked >> 32]];
@@ -609,13 +634,30 @@ void Rollups::add(std::span<const model::Movie* const> movies) {
   }
 }
 
+const table::Schema& Rollups::schema_of(Table table) {
+  switch (table) {
+    case Table::CompanyYear: return company_year_schema();
+    case Table::CompanyYearGenre: return company_year_genre_schema();
+    case Table::GenreYear: return genre_year_schema();
+  }
+  throw std::invalid_argument("rollups: unknown table");
+}
+
+// Thread safety: the writers only read the state, except that
+// company_year_genre folds its own buffer, which no other writer touches.
+std::uint64_t Rollups::write(Table table, table::TableSink& sink, const model::Dimensions& names) const {
+  switch (table) {
+    case Table::CompanyYear: return state_->write_company_year(sink, names);
+    case Table::CompanyYearGenre: return state_->write_company_year_genre(sink, names);
+    case Table::GenreYear: return state_->write_genre_year(sink, names);
+  }
+  throw std::invalid_argument("rollups: unknown table");
+}
+
 std::vector<std::pair<std::string, std::uint64_t>> Rollups::write(
     table::TableSink& sink, const model::Dimensions& names) const {
   std::vector<std::pair<std::string, std::uint64_t>> written;
-  written.emplace_back(company_year_schema().name, state_->write_company_year(sink, names));
-  written.emplace_back(company_year_genre_schema().name,
-                       state_->write_company_year_genre(sink, names));
-  written.emplace_back(genre_year_schema().name, state_->write_genre_year(sink, names));
+  for (const Table table : kTables) written.emplace_back(schema_of(table).name, write(table, sink, names));
   return written;
 }
 

@@ -31,8 +31,17 @@ class Rollups {
   // The same as adding each movie in turn, only faster: the keys of the
   // whole batch are looked up first, so their memory is fetched meanwhile.
   void add(std::span<const model::Movie* const> movies);
-  // Writes the three tables, ordered by their keys; names come from the
-  // dimensions (first name seen wins). Returns rows written per table.
+  // The three tables, in the manifest's order.
+  enum class Table { CompanyYear, CompanyYearGenre, GenreYear };
+  static constexpr Table kTables[] = {Table::CompanyYear, Table::CompanyYearGenre, Table::GenreYear};
+  static const table::Schema& schema_of(Table table);
+
+  // Writes one table, ordered by its keys; names come from the dimensions
+  // (first name seen wins). Returns the rows written. The tables are
+  // independent: each may be written on a thread of its own, at the same
+  // time, once no movie is added any more.
+  std::uint64_t write(Table table, table::TableSink& sink, const model::Dimensions& names) const;
+  // All three, one after the other. Rows written per table.
   std::vector<std::pair<std::string, std::uint64_t>> write(table::TableSink& sink,
                                                            const model::Dimensions& names) const;
 

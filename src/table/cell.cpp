@@ -2,19 +2,6 @@
 
 namespace marquee::table {
 
-bool cell_matches(const Cell& cell, const Column& column) {
-  if (std::holds_alternative<Null>(cell)) return column.nullable;
-  switch (column.type) {
-    case Type::Int32:
-    case Type::Date: return std::holds_alternative<std::int32_t>(cell);
-    case Type::Int64: return std::holds_alternative<std::int64_t>(cell);
-    case Type::Double: return std::holds_alternative<double>(cell);
-    case Type::Bool: return std::holds_alternative<bool>(cell);
-    case Type::String: return std::holds_alternative<std::string_view>(cell);
-  }
-  return false;
-}
-
 // Howard Hinnant's days_from_civil / civil_from_days (public domain algorithms).
 std::int32_t days_from_civil(int y, unsigned m, unsigned d) {
   y -= m <= 2;
