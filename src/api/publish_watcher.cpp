@@ -1,6 +1,6 @@
 #include "api/publish_watcher.hpp"
 
-#include <libpq-fe.h>
+#include "store/libpq.hpp"
 #include <poll.h>
 
 #include <cstdio>
@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 namespace marquee::api {
+
+using store::pq;
 
 bool is_postgres_url(std::string_view url) {
   return url.starts_with("postgresql://") || url.starts_with("postgres://");
@@ -42,16 +44,16 @@ class PublishWatcher::Listener {
       std::this_thread::sleep_for(timeout);  // polling alone keeps us current meanwhile
       return false;
     }
-    pollfd fd{PQsocket(connection_), POLLIN, 0};
+    pollfd fd{pq().PQsocket(connection_), POLLIN, 0};
     if (::poll(&fd, 1, static_cast<int>(timeout.count())) <= 0) return false;
-    if (PQconsumeInput(connection_) != 1) {
+    if (pq().PQconsumeInput(connection_) != 1) {
       close();
       return false;
     }
     bool notified = false;
-    while (PGnotify* notify = PQnotifies(connection_)) {
+    while (PGnotify* notify = pq().PQnotifies(connection_)) {
       notified = true;
-      PQfreemem(notify);
+      pq().PQfreemem(notify);
     }
     return notified;
   }
@@ -61,20 +63,20 @@ class PublishWatcher::Listener {
     const auto now = std::chrono::steady_clock::now();
     if (now < retry_at_) return false;
     retry_at_ = now + std::chrono::seconds(1);
-    connection_ = PQconnectdb(url_.c_str());
-    if (PQstatus(connection_) != CONNECTION_OK) {
+    connection_ = pq().PQconnectdb(url_.c_str());
+    if (pq().PQstatus(connection_) != CONNECTION_OK) {
       close();
       return false;
     }
-    PGresult* result = PQexec(connection_, "LISTEN marquee_publish");
-    const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
-    PQclear(result);
+    PGresult* result = pq().PQexec(connection_, "LISTEN marquee_publish");
+    const bool ok = pq().PQresultStatus(result) == PGRES_COMMAND_OK;
+    pq().PQclear(result);
     if (!ok) close();
     return ok;
   }
 
   void close() {
-    if (connection_) PQfinish(connection_);
+    if (connection_) pq().PQfinish(connection_);
     connection_ = nullptr;
   }
 

@@ -1,6 +1,6 @@
 // The production backend over libpq (the C client: Debian 12 ships libpqxx
 // 6.4, and COPY plus text results are all Marquee needs).
-#include <libpq-fe.h>
+#include "store/libpq.hpp"
 
 #include <fmt/format.h>
 
@@ -13,7 +13,7 @@ namespace {
 constexpr Oid kBoolOid = 16;
 
 struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
+  void operator()(PGresult* r) const { pq().PQclear(r); }
 };
 using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
 
@@ -47,10 +47,10 @@ class CopyLoader : public table::TableWriter {
     for (const auto& c : schema_.columns) columns += ", " + quote_identifier(c.name);
     const std::string sql =
         fmt::format("COPY {} ({}) FROM STDIN", quote_identifier(target_table), columns);
-    PgResult r(PQexec(conn_, sql.c_str()));
-    if (PQresultStatus(r.get()) != PGRES_COPY_IN) {
+    PgResult r(pq().PQexec(conn_, sql.c_str()));
+    if (pq().PQresultStatus(r.get()) != PGRES_COPY_IN) {
       throw DatabaseError(fmt::format("postgresql {}: cannot start COPY into {}: {}", target_,
-                                      target_table, trimmed(PQerrorMessage(conn_))));
+                                      target_table, trimmed(pq().PQerrorMessage(conn_))));
     }
     active_ = true;
   }
@@ -58,8 +58,8 @@ class CopyLoader : public table::TableWriter {
     // Abandoned (an exception elsewhere): end the COPY so the session stays
     // usable; the caller rolls the transaction back.
     if (active_) {
-      PQputCopyEnd(conn_, "load abandoned");
-      while (PGresult* r = PQgetResult(conn_)) PQclear(r);
+      pq().PQputCopyEnd(conn_, "load abandoned");
+      while (PGresult* r = pq().PQgetResult(conn_)) pq().PQclear(r);
     }
   }
 
@@ -79,11 +79,11 @@ class CopyLoader : public table::TableWriter {
     if (!active_) return;
     flush();
     active_ = false;
-    if (PQputCopyEnd(conn_, nullptr) != 1) fail("ending COPY");
+    if (pq().PQputCopyEnd(conn_, nullptr) != 1) fail("ending COPY");
     std::string error;
-    while (PGresult* r = PQgetResult(conn_)) {
-      if (PQresultStatus(r) != PGRES_COMMAND_OK && error.empty()) error = trimmed(PQresultErrorMessage(r));
-      PQclear(r);
+    while (PGresult* r = pq().PQgetResult(conn_)) {
+      if (pq().PQresultStatus(r) != PGRES_COMMAND_OK && error.empty()) error = trimmed(pq().PQresultErrorMessage(r));
+      pq().PQclear(r);
     }
     if (!error.empty()) {
       throw DatabaseError(fmt::format("postgresql {}: loading {}: {}", target_, schema_.name, error));
@@ -115,12 +115,12 @@ class CopyLoader : public table::TableWriter {
   }
   void flush() {
     if (buffer_.empty()) return;
-    if (PQputCopyData(conn_, buffer_.data(), static_cast<int>(buffer_.size())) != 1) fail("sending COPY data");
+    if (pq().PQputCopyData(conn_, buffer_.data(), static_cast<int>(buffer_.size())) != 1) fail("sending COPY data");
     buffer_.clear();
   }
   [[noreturn]] void fail(const char* what) {
     throw DatabaseError(fmt::format("postgresql {}: {} for {}: {}", target_, what, schema_.name,
-                                    trimmed(PQerrorMessage(conn_))));
+                                    trimmed(pq().PQerrorMessage(conn_))));
   }
 
   PGconn* conn_;
@@ -135,26 +135,26 @@ class CopyLoader : public table::TableWriter {
 class PostgresConnection : public Connection {
  public:
   explicit PostgresConnection(const std::string& url) : target_(redact_url(url)) {
-    conn_ = PQconnectdb(url.c_str());
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      const std::string message = trimmed(PQerrorMessage(conn_));
-      PQfinish(conn_);
+    conn_ = pq().PQconnectdb(url.c_str());
+    if (pq().PQstatus(conn_) != CONNECTION_OK) {
+      const std::string message = trimmed(pq().PQerrorMessage(conn_));
+      pq().PQfinish(conn_);
       throw DatabaseError(fmt::format("cannot connect to PostgreSQL {}: {}", target_, message));
     }
     // Fixed session settings so results read the same everywhere: ISO dates,
     // shortest exact doubles, UTF-8, and no notices on stderr.
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    pq().PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
     execute("SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 1; "
             "SET TimeZone = 'UTC'");
   }
-  ~PostgresConnection() override { PQfinish(conn_); }
+  ~PostgresConnection() override { pq().PQfinish(conn_); }
 
   std::string_view dialect() const override { return "postgresql"; }
   std::string target() const override { return target_; }
 
   void execute(std::string_view sql) override {
     const std::string text(sql);
-    PgResult r(PQexec(conn_, text.c_str()));
+    PgResult r(pq().PQexec(conn_, text.c_str()));
     check(r.get(), text);
   }
 
@@ -179,7 +179,7 @@ class PostgresConnection : public Connection {
           params[i]);
     }
     const std::string text(sql);
-    PgResult r(PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr,
+    PgResult r(pq().PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr,
                             values.data(), nullptr, nullptr, 0));
     check(r.get(), text);
     return to_result(r.get());
@@ -188,7 +188,7 @@ class PostgresConnection : public Connection {
   void begin() override { execute("BEGIN"); }
   void commit() override { execute("COMMIT"); }
   void rollback() override {
-    if (PQtransactionStatus(conn_) != PQTRANS_IDLE) execute("ROLLBACK");
+    if (pq().PQtransactionStatus(conn_) != PQTRANS_IDLE) execute("ROLLBACK");
   }
   void set_lock_timeout(std::chrono::milliseconds timeout) override {
     execute(fmt::format("SET lock_timeout = {}", timeout.count()));
@@ -202,10 +202,10 @@ class PostgresConnection : public Connection {
 
  private:
   void check(PGresult* r, const std::string& sql) {
-    const auto status = PQresultStatus(r);
+    const auto status = pq().PQresultStatus(r);
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
-    std::string message = trimmed(r ? PQresultErrorMessage(r) : PQerrorMessage(conn_));
-    if (message.empty()) message = trimmed(PQerrorMessage(conn_));
+    std::string message = trimmed(r ? pq().PQresultErrorMessage(r) : pq().PQerrorMessage(conn_));
+    if (message.empty()) message = trimmed(pq().PQerrorMessage(conn_));
     std::string_view first_line = sql;
     first_line = first_line.substr(0, std::min(first_line.find('\n'), std::size_t{120}));
     throw DatabaseError(fmt::format("postgresql {}: {} (in: {})", target_, message, first_line));
@@ -213,20 +213,20 @@ class PostgresConnection : public Connection {
 
   static Result to_result(PGresult* r) {
     Result result;
-    const int columns = PQnfields(r);
-    const int rows = PQntuples(r);
-    for (int c = 0; c < columns; ++c) result.columns.emplace_back(PQfname(r, c));
+    const int columns = pq().PQnfields(r);
+    const int rows = pq().PQntuples(r);
+    for (int c = 0; c < columns; ++c) result.columns.emplace_back(pq().PQfname(r, c));
     result.rows.reserve(static_cast<std::size_t>(rows));
     for (int i = 0; i < rows; ++i) {
       auto& row = result.rows.emplace_back();
       row.reserve(static_cast<std::size_t>(columns));
       for (int c = 0; c < columns; ++c) {
-        if (PQgetisnull(r, i, c)) {
+        if (pq().PQgetisnull(r, i, c)) {
           row.emplace_back(std::nullopt);
-        } else if (PQftype(r, c) == kBoolOid) {
-          row.emplace_back(PQgetvalue(r, i, c)[0] == 't' ? "true" : "false");
+        } else if (pq().PQftype(r, c) == kBoolOid) {
+          row.emplace_back(pq().PQgetvalue(r, i, c)[0] == 't' ? "true" : "false");
         } else {
-          row.emplace_back(std::string(PQgetvalue(r, i, c), static_cast<std::size_t>(PQgetlength(r, i, c))));
+          row.emplace_back(std::string(pq().PQgetvalue(r, i, c), static_cast<std::size_t>(pq().PQgetlength(r, i, c))));
         }
       }
     }
