@@ -24,7 +24,9 @@ void ColumnWriter::reset_chunk() {
   dictionary_mode_ = column_.type == table::Type::String;
   dictionary_.clear();
   dictionary_plain_.clear();
+  sealed_ = false;
   pending_pages_.clear();
+  dictionary_page_ = {};
   data_pages_.clear();
   page_bytes_ = 0;
   chunk_values_ = 0;
@@ -193,8 +195,26 @@ void ColumnWriter::gather_pages() {
   pending_pages_.clear();
 }
 
-format::ColumnMetaData ColumnWriter::write_chunk(AtomicFile& file) {
+void ColumnWriter::seal_chunk() {
+  if (sealed_) return;
   flush_page();
+  if (!dictionary_.empty()) {
+    format::PageHeader header;
+    header.type = format::PageType::DictionaryPage;
+    header.dictionary_page_header.emplace().num_values = static_cast<std::int32_t>(dictionary_.size());
+    if (pool_ != nullptr) {
+      dictionary_page_ = pool_->submit(std::move(header), dictionary_plain_);
+    } else {
+      std::promise<EncodedPage> page;
+      page.set_value(encode_page(compressor_, std::move(header), dictionary_plain_, options_.page_checksums));
+      dictionary_page_ = page.get_future();
+    }
+  }
+  sealed_ = true;
+}
+
+format::ColumnMetaData ColumnWriter::write_chunk(AtomicFile& file) {
+  seal_chunk();
   gather_pages();
   format::ColumnMetaData meta;
   meta.type = physical_type_of(column_.type);
@@ -206,10 +226,7 @@ format::ColumnMetaData ColumnWriter::write_chunk(AtomicFile& file) {
   std::int64_t uncompressed = uncompressed_bytes_;
   std::int64_t compressed = static_cast<std::int64_t>(data_pages_.size());
   if (!dictionary_.empty()) {
-    format::PageHeader header;
-    header.type = format::PageType::DictionaryPage;
-    header.dictionary_page_header.emplace().num_values = static_cast<std::int32_t>(dictionary_.size());
-    const EncodedPage page = encode_page(compressor_, std::move(header), dictionary_plain_, options_.page_checksums);
+    const EncodedPage page = dictionary_page_.get();
     file.write(page.bytes);
     uncompressed += static_cast<std::int64_t>(page.uncompressed_size);
     compressed += static_cast<std::int64_t>(page.bytes.size());

@@ -40,8 +40,14 @@ class ColumnWriter {
   // writer ends the row group on their sum.
   std::size_t buffered_bytes() const;
 
+  // Ends the chunk: its last data page and its dictionary page go to be
+  // compressed. The table writer seals every column before writing any, so
+  // that with a pool these last pages are compressed at once.
+  void seal_chunk();
+
   // Writes the chunk (dictionary page first, then the data pages) to `file`
   // and returns its metadata with absolute offsets; then starts a new chunk.
+  // Seals it first if need be.
   format::ColumnMetaData write_chunk(AtomicFile& file);
 
  private:
@@ -91,6 +97,8 @@ class ColumnWriter {
   // Offset in dictionary_plain_ -> dictionary index.
   boost::unordered_flat_map<std::uint32_t, std::uint32_t, DictionaryHash, DictionaryEqual> dictionary_{
       0, DictionaryHash{&dictionary_plain_}, DictionaryEqual{&dictionary_plain_}};
+  bool sealed_ = false;
+  std::future<EncodedPage> dictionary_page_;             // once sealed, if any
   std::vector<std::future<EncodedPage>> pending_pages_;  // in the pool, in order
   std::string data_pages_;        // headers + compressed bodies, in order
   std::size_t page_bytes_ = 0;    // the chunk's data pages before compression

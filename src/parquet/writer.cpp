@@ -61,6 +61,7 @@ void ParquetTableWriter::flush_row_group() {
   group.file_offset = static_cast<std::int64_t>(file_.bytes_written());
   if (row_groups_.size() <= INT16_MAX) group.ordinal = static_cast<std::int16_t>(row_groups_.size());
   std::int64_t uncompressed = 0, compressed = 0;
+  for (const auto& column : columns_) column->seal_chunk();
   for (const auto& column : columns_) {
     format::ColumnChunk chunk;
     chunk.file_offset = 0;  // the spec's value when no ColumnMetaData is written outside the footer
