@@ -5,6 +5,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -15,13 +16,16 @@ namespace marquee::parquet {
 int bit_width(std::uint32_t max_value);
 
 // ---- PLAIN, little-endian ----
-// Inline: the writer calls them once per value.
+// Inline: the writer calls them once per value. PLAIN is little-endian,
+// as the machines Marquee builds for are, so a value's bytes are appended as
+// they sit in memory.
 namespace detail {
+static_assert(std::endian::native == std::endian::little, "PLAIN encoding assumes a little-endian host");
 template <typename Unsigned>
-void append_le(std::string& out, Unsigned value) {
-  char buffer[sizeof(Unsigned)];
-  for (std::size_t i = 0; i < sizeof(Unsigned); ++i) buffer[i] = static_cast<char>(value >> (8 * i));
-  out.append(buffer, sizeof(Unsigned));
+[[gnu::always_inline]] inline void append_le(std::string& out, Unsigned value) {
+  char bytes[sizeof(Unsigned)];
+  std::memcpy(bytes, &value, sizeof(Unsigned));
+  out.append(bytes, sizeof(Unsigned));
 }
 }  // namespace detail
 
