@@ -95,8 +95,13 @@ w("How the job is built for speed (src/job/batch_pipeline.hpp, src/job/etl_job.c
   "the rollups; the movie table; the bridge tables. Everything that depends on order stays sequential, "
   "so the output is the same byte for byte whatever the number of threads (src/job/parallel_etl_test.cpp "
   "checks 1 to 4). Open-addressing tables hold the id index and the rollups; company_year_genre is "
-  "counted by radix-sorting batches of keys; the files are fsynced together at the end. Memory is "
-  "bounded by the batches in flight plus the id index, the dimensions and the rollups.")
+  "counted by radix-sorting batches of keys. Parquet pages are compressed on a pool of threads "
+  "beside the table writers (src/parquet/compression_pool.hpp) and assembled in order, and the three "
+  "rollup tables are written at once, beside the model's last row groups. Validation and compression "
+  "run at a lower priority (nice +10, src/common/thread_role.hpp), so the serial stages (the reader, "
+  "the ordered stages) never wait for a core. The files are fsynced together at the end. Memory is "
+  "bounded by the batches in flight, the pages queued for compression and the open row groups, plus "
+  "the id index, the dimensions and the rollups.")
 w("")
 w("`marquee etl INPUT --out DIR` validates every record and writes the 13 tables (Parquet, zstd, unless "
   "`--format csv`), errors.jsonl and manifest.json, all fsynced. Default threads: one per core; the "
