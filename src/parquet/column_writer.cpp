@@ -37,38 +37,40 @@ void ColumnWriter::reset_chunk() {
 }
 
 void ColumnWriter::add(const table::Cell& cell) {
-  if (std::holds_alternative<table::Null>(cell)) {
-    definition_levels_.put(0);
-    statistics_.add_null();
-  } else {
-    switch (column_.type) {
-      case table::Type::Int32:
-      case table::Type::Date: {
-        const std::int32_t v = *std::get_if<std::int32_t>(&cell);
-        append_plain_i32(plain_values_, v);
-        statistics_.add(static_cast<std::int64_t>(v));
-        break;
-      }
-      case table::Type::Int64: {
-        const std::int64_t v = *std::get_if<std::int64_t>(&cell);
-        append_plain_i64(plain_values_, v);
-        statistics_.add(v);
-        break;
-      }
-      case table::Type::Double: {
-        const double v = *std::get_if<double>(&cell);
-        append_plain_double(plain_values_, v);
-        statistics_.add(v);
-        break;
-      }
-      case table::Type::Bool: {
-        const bool v = *std::get_if<bool>(&cell);
-        bools_.put(v);
-        statistics_.add(v);
-        break;
-      }
-      case table::Type::String: add_string(*std::get_if<std::string_view>(&cell)); break;
+  // By the cell's alternative, which check_row has matched to the column's
+  // type: one dispatch per value.
+  switch (cell.index()) {
+    case 0:  // Null
+      definition_levels_.put(0);
+      statistics_.add_null();
+      break;
+    case 1: {  // Int32, Date
+      const std::int32_t v = *std::get_if<std::int32_t>(&cell);
+      append_plain_i32(plain_values_, v);
+      statistics_.add(static_cast<std::int64_t>(v));
+      break;
     }
+    case 2: {
+      const std::int64_t v = *std::get_if<std::int64_t>(&cell);
+      append_plain_i64(plain_values_, v);
+      statistics_.add(v);
+      break;
+    }
+    case 3: {
+      const double v = *std::get_if<double>(&cell);
+      append_plain_double(plain_values_, v);
+      statistics_.add(v);
+      break;
+    }
+    case 4: {
+      const bool v = *std::get_if<bool>(&cell);
+      bools_.put(v);
+      statistics_.add(v);
+      break;
+    }
+    default: add_string(*std::get_if<std::string_view>(&cell)); break;
+  }
+  if (cell.index() != 0) {
     // After add_string: a dictionary fallback flushes the page before this value.
     if (column_.nullable) definition_levels_.put(1);
     ++page_non_null_;

@@ -44,21 +44,6 @@ void BoolPacker::flush_to(std::string& out) {
 
 RleEncoder::RleEncoder(int bit_width) : bit_width_(bit_width), byte_width_((bit_width + 7) / 8) {}
 
-void RleEncoder::put(std::uint32_t value) {
-  if (value == previous_) {
-    ++repeat_count_;
-    // From the 8th repeat on the run is RLE; the 7 before it sit in the
-    // buffer and are dropped when the run is written.
-    if (repeat_count_ >= 8) return;
-  } else {
-    if (repeat_count_ >= 8) write_rle_run();
-    repeat_count_ = 1;
-    previous_ = value;
-  }
-  buffered_[num_buffered_++] = value;
-  if (num_buffered_ == 8) pack_buffered_group();
-}
-
 void RleEncoder::pack_buffered_group() {
   if (bit_packed_groups_ == 63) end_bit_packed_run();
   if (bit_packed_header_ < 0) {

@@ -64,7 +64,21 @@ class BoolPacker {
 class RleEncoder {
  public:
   explicit RleEncoder(int bit_width);
-  void put(std::uint32_t value);
+  // Inline: definition levels take one per value written.
+  void put(std::uint32_t value) {
+    if (value == previous_) {
+      ++repeat_count_;
+      // From the 8th repeat on the run is RLE; the 7 before it sit in the
+      // buffer and are dropped when the run is written.
+      if (repeat_count_ >= 8) return;
+    } else {
+      if (repeat_count_ >= 8) write_rle_run();
+      repeat_count_ = 1;
+      previous_ = value;
+    }
+    buffered_[num_buffered_++] = value;
+    if (num_buffered_ == 8) pack_buffered_group();
+  }
   // Appends the encoded runs (without a length prefix) and resets.
   void flush_to(std::string& out);
   std::size_t estimated_size() const { return out_.size() + 8 + bit_width_; }

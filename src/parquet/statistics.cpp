@@ -8,16 +8,6 @@
 
 namespace marquee::parquet {
 
-void ColumnStatistics::add(std::int64_t value) {
-  if (!has_value_) {
-    int_min_ = int_max_ = value;
-    has_value_ = true;
-    return;
-  }
-  if (value < int_min_) int_min_ = value;
-  if (value > int_max_) int_max_ = value;
-}
-
 void ColumnStatistics::add(double value) {
   if (std::isnan(value)) {
     ++nan_count_;
@@ -30,16 +20,6 @@ void ColumnStatistics::add(double value) {
   }
   if (value < double_min_) double_min_ = value;
   if (value > double_max_) double_max_ = value;
-}
-
-void ColumnStatistics::add(bool value) {
-  if (!has_value_) {
-    bool_min_ = bool_max_ = value;
-    has_value_ = true;
-    return;
-  }
-  bool_min_ = bool_min_ && value;
-  bool_max_ = bool_max_ || value;
 }
 
 void ColumnStatistics::add(std::string_view value) {

@@ -16,10 +16,27 @@ class ColumnStatistics {
  public:
   explicit ColumnStatistics(table::Type type) : type_(type) {}
 
+  // Inline: called for every value written.
   void add_null() { ++null_count_; }
-  void add(std::int64_t value);  // Int32, Int64, Date
+  void add(std::int64_t value) {  // Int32, Int64, Date
+    if (!has_value_) {
+      int_min_ = int_max_ = value;
+      has_value_ = true;
+      return;
+    }
+    if (value < int_min_) int_min_ = value;
+    if (value > int_max_) int_max_ = value;
+  }
   void add(double value);
-  void add(bool value);
+  void add(bool value) {
+    if (!has_value_) {
+      bool_min_ = bool_max_ = value;
+      has_value_ = true;
+      return;
+    }
+    bool_min_ = bool_min_ && value;
+    bool_max_ = bool_max_ || value;
+  }
   void add(std::string_view value);
   void reset() { *this = ColumnStatistics(type_); }
 
