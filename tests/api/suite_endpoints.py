@@ -505,6 +505,47 @@ def timeouts(s):
         check(1.5 < waited < 6, f"cut off after the 2s read timeout (took {waited:.2f}s)")
 
 
+def connection_limit(s):
+    section("--max-connections: connections beyond the limit are closed at once; freed slots are reused")
+    server = s.start("--max-connections", "2", "--idle-timeout", "30s")
+    held = []
+    try:
+        request = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+        for i in range(2):
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            sock.sendall(request)
+            reply = read_raw_responses(sock.makefile("rb"), 1)[0]
+            check_eq(reply.status, 200, f"connection {i + 1} of 2 served")
+            held.append(sock)
+        extra = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        try:
+            extra.sendall(request)
+            refused = extra.recv(100)
+        except (ConnectionResetError, BrokenPipeError):
+            refused = b""
+        check_eq(refused, b"", "a third connection is closed without an answer")
+        extra.close()
+        held.pop().close()
+        # The freed slot is reused once the server has seen the close.
+        deadline = time.monotonic() + 5
+        served = False
+        while not served and time.monotonic() < deadline:
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            try:
+                sock.sendall(request)
+                served = sock.recv(12).startswith(b"HTTP/1.1 200")
+            except (ConnectionResetError, BrokenPipeError):
+                pass
+            sock.close()
+            if not served:
+                time.sleep(0.05)
+        check(served, "a new connection is served once one of the two has closed")
+    finally:
+        for sock in held:
+            sock.close()
+        check_eq(server.stop(), 0, "exit code")
+
+
 def metrics(s):
     section("/metrics")
     text = s.get("/metrics", token=None).body.decode()
@@ -575,6 +616,7 @@ def main():
         robustness(s)
         protocol(s)
         timeouts(s)
+        connection_limit(s)
         metrics(s)
         openapi_coverage(s)
         no_published_run(s)
