@@ -82,7 +82,8 @@ std::map<std::string, OwnedCell> column(const table::MemoryTableSink& sink, cons
   for (const auto& row : t.rows) {
     std::string key;
     for (std::size_t i = 0; i < key_columns; ++i) {
-      key += (i ? "/" : "") + std::visit(
+      if (i > 0) key += "/";
+      key += std::visit(
                                   [](const auto& x) -> std::string {
                                     using T = std::decay_t<decltype(x)>;
                                     if constexpr (std::is_same_v<T, std::string>) return x;

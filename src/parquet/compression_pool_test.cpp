@@ -61,7 +61,7 @@ TEST(CompressionPool, EncodedPageCarriesSizesAndChecksum) {
 TEST(CompressionPool, WritersSharingAPoolWriteTheSameFilesAsWritersWithout) {
   testing::TempDir with_pool, without_pool;
   for (std::uint64_t seed = 1; seed <= 12; ++seed) {
-    testing::RandomTable table = testing::random_table(seed, "t" + std::to_string(seed), 3000);
+    testing::RandomTable table = testing::random_table(seed, std::string("t") + std::to_string(seed), 3000);
     table.options.compression_threads = 0;
     ParquetTableSink plain(without_pool.path(), table.options);
     testing::write_table(plain, table);
@@ -82,7 +82,7 @@ TEST(CompressionPool, TablesWrittenAtOnceFromSeveralThreadsReadBack) {
   ParquetTableSink sink(dir.path(), options);
   std::vector<testing::RandomTable> tables;
   for (std::uint64_t seed = 100; seed < 104; ++seed) {
-    tables.push_back(testing::random_table(seed, "c" + std::to_string(seed), 2000));
+    tables.push_back(testing::random_table(seed, std::string("c") + std::to_string(seed), 2000));
     tables.back().options = options;
   }
   std::vector<std::thread> threads;

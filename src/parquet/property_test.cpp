@@ -99,7 +99,7 @@ TEST(ParquetProperty, RandomTablesRoundTripExactly) {
   for (int i = 0; i < iterations; ++i) {
     const std::uint64_t seed = 0x5EED0000 + static_cast<std::uint64_t>(i);
     SCOPED_TRACE("seed " + std::to_string(seed) + " (random_table(seed, ...) rebuilds the case)");
-    const auto t = testing::random_table(seed, "t" + std::to_string(i), 400);
+    const auto t = testing::random_table(seed, std::string("t") + std::to_string(i), 400);
     ParquetTableSink sink(dir.path(), t.options);
     testing::write_table(sink, t);
 

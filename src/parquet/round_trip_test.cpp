@@ -208,7 +208,7 @@ TEST(ParquetRoundTrip, SeveralRowGroupsAndManyPages) {
   o.page_max_rows = 64;
   std::vector<OwnedRow> rows;
   for (int i = 0; i < 3500; ++i) {
-    rows.push_back({std::int64_t{i}, i % 5 == 0 ? OwnedCell(Null{}) : OwnedCell("v" + std::to_string(i % 17))});
+    rows.push_back({std::int64_t{i}, i % 5 == 0 ? OwnedCell(Null{}) : OwnedCell(std::string("v") + std::to_string(i % 17))});
   }
   const table::Schema schema{"big", {{"id", Type::Int64, false}, {"tag", Type::String, true}}};
   const auto path = write_parquet(dir.path(), schema, rows, o);
@@ -289,7 +289,7 @@ TEST(ParquetRoundTrip, DictionaryFallsBackToPlain) {
   o.dictionary_max_bytes = 40;  // room for a few short strings only
   o.page_max_rows = 10;
   std::vector<OwnedRow> rows;
-  for (int i = 0; i < 100; ++i) rows.push_back({i % 3 == 0 ? OwnedCell(Null{}) : OwnedCell("s" + std::to_string(i))});
+  for (int i = 0; i < 100; ++i) rows.push_back({i % 3 == 0 ? OwnedCell(Null{}) : OwnedCell(std::string("s") + std::to_string(i))});
   const auto path = write_parquet(dir.path(), {"fallback", {{"s", Type::String, true}}}, rows, o);
   ParquetReader reader(path);
   expect_same_rows(read_rows(reader), rows);
