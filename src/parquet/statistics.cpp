@@ -8,20 +8,6 @@
 
 namespace marquee::parquet {
 
-void ColumnStatistics::add(double value) {
-  if (std::isnan(value)) {
-    ++nan_count_;
-    return;
-  }
-  if (!has_value_) {
-    double_min_ = double_max_ = value;
-    has_value_ = true;
-    return;
-  }
-  if (value < double_min_) double_min_ = value;
-  if (value > double_max_) double_max_ = value;
-}
-
 void ColumnStatistics::add(std::string_view value) {
   // std::string_view compares bytes as unsigned char, the order Parquet wants.
   if (!has_value_) {

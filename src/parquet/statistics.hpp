@@ -3,6 +3,7 @@
 // column's sort order (parquet.thrift ColumnOrder TYPE_ORDER): signed for
 // INT32/INT64/DATE, numeric for DOUBLE with NaN ignored (counted in
 // nan_count), false < true for BOOLEAN, unsigned bytewise for strings.
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -18,16 +19,14 @@ class ColumnStatistics {
 
   // Inline: called for every value written.
   void add_null() { ++null_count_; }
-  void add(std::int64_t value) {  // Int32, Int64, Date
-    if (!has_value_) {
-      int_min_ = int_max_ = value;
-      has_value_ = true;
+  void add(std::int64_t value) { widen(value, int_min_, int_max_); }  // Int32, Int64, Date
+  void add(double value) {
+    if (std::isnan(value)) {  // counted, never a bound
+      ++nan_count_;
       return;
     }
-    if (value < int_min_) int_min_ = value;
-    if (value > int_max_) int_max_ = value;
+    widen(value, double_min_, double_max_);
   }
-  void add(double value);
   void add(bool value) {
     if (!has_value_) {
       bool_min_ = bool_max_ = value;
@@ -49,6 +48,17 @@ class ColumnStatistics {
   format::Statistics to_thrift(std::size_t max_string_bytes) const;
 
  private:
+  template <class T>
+  void widen(T value, T& min, T& max) {
+    if (!has_value_) {
+      min = max = value;
+      has_value_ = true;
+      return;
+    }
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+
   table::Type type_;
   std::int64_t null_count_ = 0;
   std::int64_t nan_count_ = 0;
