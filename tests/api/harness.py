@@ -281,7 +281,8 @@ class Server:
         return parse_metrics(self.get("/metrics", token=None).body.decode())
 
     def stderr(self):
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         with open(self.log_path, "rb") as f:
             return f.read().decode(errors="replace")
 
@@ -301,6 +302,16 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             raise Failure(f"marquee serve did not exit within {timeout}s of signal {sig}")
+        self.log.close()
+        return code
+
+    def wait_exit(self, timeout=15):
+        """Waits for the process to exit on its own (no further signal); its exit code."""
+        try:
+            code = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise Failure(f"marquee serve did not exit within {timeout}s")
         self.log.close()
         return code
 
