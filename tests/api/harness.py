@@ -297,13 +297,7 @@ class Server:
     def stop(self, sig=signal.SIGTERM, timeout=15):
         if self.process.poll() is None:
             self.process.send_signal(sig)
-        try:
-            code = self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            raise Failure(f"marquee serve did not exit within {timeout}s of signal {sig}")
-        self.log.close()
-        return code
+        return self.wait_exit(timeout)
 
     def wait_exit(self, timeout=15):
         """Waits for the process to exit on its own (no further signal); its exit code."""
