@@ -54,21 +54,7 @@ std::unique_ptr<table::MemoryTableSink> snapshot(const std::vector<Movie>& movie
 TableScanner scanner(const table::MemoryTableSink& sink) {
   return [&sink](const std::string& name, const RowVisitor& visit) {
     const auto& t = sink.table(name);
-    for (const auto& row : t.rows) {
-      std::vector<table::Cell> cells;
-      for (const OwnedCell& v : row) {
-        std::visit(
-            [&](const auto& x) {
-              if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string>) {
-                cells.emplace_back(std::string_view(x));
-              } else {
-                cells.emplace_back(x);
-              }
-            },
-            v);
-      }
-      visit(t.schema, cells);
-    }
+    for (const auto& row : t.rows) visit(t.schema, table::borrow_row(row));
   };
 }
 

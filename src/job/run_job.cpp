@@ -162,22 +162,7 @@ TableScanner parquet_scanner(const std::map<std::string, fs::path>& files) {
 TableScanner memory_scanner(const table::MemoryTableSink& sink) {
   return [&sink](const std::string& name, const RowVisitor& visit) {
     const table::MemoryTable& t = sink.table(name);
-    std::vector<table::Cell> cells;
-    for (const table::OwnedRow& row : t.rows) {
-      cells.clear();
-      for (const table::OwnedCell& v : row) {
-        std::visit(
-            [&](const auto& x) {
-              if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string>) {
-                cells.emplace_back(std::string_view(x));
-              } else {
-                cells.emplace_back(x);
-              }
-            },
-            v);
-      }
-      visit(t.schema, cells);
-    }
+    for (const table::OwnedRow& row : t.rows) visit(t.schema, table::borrow_row(row));
   };
 }
 
@@ -356,6 +341,22 @@ std::vector<std::string> apply_retention(Session& session, std::size_t keep, con
   return retired;
 }
 
+// Loads a committed run directory into the store and, when asked,
+// publishes it: the end of both `marquee run` and `marquee load`.
+template <class Result>
+void load_and_publish(Session& session, const StorageOptions& storage, bool publish, Result& result) {
+  const VerifiedRun verified = verify_run_dir(result.run_dir);
+  result.loaded_rows = load_verified(session.store(), verified);
+  say(storage, fmt::format("loaded run {} into {} ({} tables, {} rows)", result.run_id,
+                           session.store().db().target(), result.loaded_rows.size(),
+                           total_rows(result.loaded_rows)));
+  if (publish) {
+    pause_point("publish");
+    result.published = session.store().publish(result.run_id);
+    say(storage, fmt::format("published run {} (generation {})", result.run_id, result.published->generation));
+  }
+}
+
 }  // namespace
 
 std::string database_url(const StorageOptions& options) {
@@ -407,17 +408,7 @@ RunResult run_job(const RunOptions& options) {
   commit_directory(staging, result.run_dir);
   guard.release();
   say(options.storage, fmt::format("run {} written to {}", result.run_id, result.run_dir.string()));
-
-  const VerifiedRun verified = verify_run_dir(result.run_dir);
-  result.loaded_rows = load_verified(session.store(), verified);
-  say(options.storage, fmt::format("loaded run {} into {} ({} tables, {} rows)", result.run_id,
-                                   session.store().db().target(), result.loaded_rows.size(),
-                                   total_rows(result.loaded_rows)));
-  if (options.publish) {
-    pause_point("publish");
-    result.published = session.store().publish(result.run_id);
-    say(options.storage, fmt::format("published run {} (generation {})", result.run_id, result.published->generation));
-  }
+  load_and_publish(session, options.storage, options.publish, result);
   result.retired = apply_retention(session, options.keep, result.run_id);
   for (const auto& id : result.retired) say(options.storage, "retired run " + id);
   return result;
@@ -452,15 +443,7 @@ LoadResult load_run_dir(const LoadOptions& options) {
       say(options.storage, fmt::format("copied {} to {}", options.run_dir.string(), result.run_dir.string()));
     }
   }
-  const VerifiedRun verified = verify_run_dir(result.run_dir);
-  result.loaded_rows = load_verified(session.store(), verified);
-  say(options.storage, fmt::format("loaded run {} into {} ({} tables, {} rows)", result.run_id,
-                                   session.store().db().target(), result.loaded_rows.size(),
-                                   total_rows(result.loaded_rows)));
-  if (options.publish) {
-    result.published = session.store().publish(result.run_id);
-    say(options.storage, fmt::format("published run {} (generation {})", result.run_id, result.published->generation));
-  }
+  load_and_publish(session, options.storage, options.publish, result);
   return result;
 }
 

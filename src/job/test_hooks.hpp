@@ -3,7 +3,8 @@
 // environment variable MARQUEE_TEST_PAUSE_AT names a point, the job prints
 //   marquee: test pause at <point> (pid <pid>)
 // to stderr and sleeps there (MARQUEE_TEST_PAUSE_SECONDS, default 60) so the
-// test can kill -9 it at a known place. Points of `marquee run`:
+// test can kill -9 it at a known place. Points of `marquee run` (load and
+// publish: of `marquee load --publish` too):
 //   transform   while reading and validating the input
 //   parquet     while writing the Parquet files (the first table is complete)
 //   load        inside the load transaction (the first table is loaded)
