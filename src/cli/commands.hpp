@@ -2,6 +2,7 @@
 // Each group of subcommands lives in a file of its own and registers itself
 // here: it adds its CLI11 subcommands and says what to run when one is chosen.
 // main() only parses, dispatches and maps errors to exit codes.
+#include <cstddef>
 #include <functional>
 #include <utility>
 #include <vector>
@@ -20,6 +21,14 @@ class Commands {
  private:
   std::vector<std::pair<CLI::App*, Runner>> list_;
 };
+
+// --max-record-bytes on the commands that read CSV (etl, run).
+inline void add_max_record_bytes_option(CLI::App* cmd, std::size_t& value) {
+  cmd->add_option("--max-record-bytes", value,
+                  "Largest CSV record accepted, in bytes; a larger one is rejected whole (record_too_large)")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30))
+      ->capture_default_str();
+}
 
 void add_etl_commands(CLI::App& app, Commands& commands);       // etl, generate
 void add_storage_commands(CLI::App& app, Commands& commands);   // run, load, migrate, runs, publish

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "csv/options.hpp"
 #include "common/error.hpp"
 #include "generate/generator.hpp"
 #include "job/etl_job.hpp"
@@ -29,6 +30,7 @@ struct EtlArgs {
   double max_reject_ratio = 0.01;
   // Validation threads; the output does not depend on it.
   std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
+  std::size_t max_record_bytes = csv::kDefaultMaxRecordBytes;
 };
 
 void add_etl(CLI::App& app, EtlArgs& args) {
@@ -45,6 +47,7 @@ void add_etl(CLI::App& app, EtlArgs& args) {
                   "Worker threads for validation and compression (1: all on one thread); the output is the same whatever the number")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{256}));
+  add_max_record_bytes_option(cmd, args.max_record_bytes);
 }
 
 struct GenerateArgs {
@@ -96,6 +99,7 @@ int run_etl(const EtlArgs& args) {
   options.format = args.format;
   options.max_reject_ratio = args.max_reject_ratio;
   options.threads = args.threads;
+  options.csv.max_record_bytes = args.max_record_bytes;
   options.make_sink = table_sink_factory(args);
   if (::isatty(STDERR_FILENO)) options.progress = show_progress;
   const job::EtlResult result = job::run_etl(options);

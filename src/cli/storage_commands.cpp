@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "csv/options.hpp"
 #include "common/error.hpp"
 #include "job/run_job.hpp"
 #include "parquet/options.hpp"
@@ -75,6 +76,7 @@ struct RunArgs {
   double max_reject_ratio = 0.01;
   std::string compression = "zstd";
   std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
+  std::size_t max_record_bytes = csv::kDefaultMaxRecordBytes;
   std::size_t keep = 5;
   bool no_publish = false;
   std::string base;
@@ -102,6 +104,7 @@ void add_run(CLI::App& app, RunArgs& args) {
                   "Validation threads (1: all on one thread); the output is the same whatever the number")
       ->check(CLI::Range(std::size_t{1}, std::size_t{256}))
       ->capture_default_str();
+  add_max_record_bytes_option(cmd, args.max_record_bytes);
   cmd->add_flag("--no-publish", args.no_publish, "Load the run but keep serving the published one");
   cmd->add_option("--base", args.base,
                   "Apply INPUT as corrections on top of this run: 'published' or a run id");
@@ -122,6 +125,7 @@ int run_run(const RunArgs& args) {
   options.max_reject_ratio = args.max_reject_ratio;
   options.compression = parquet::parse_compression(args.compression);
   options.threads = args.threads;
+  options.max_record_bytes = args.max_record_bytes;
   options.keep = args.keep;
   options.publish = !args.no_publish;
   options.base = args.base;

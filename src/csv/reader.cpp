@@ -1,12 +1,15 @@
 #include "csv/reader.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <string>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "common/error.hpp"
 #include "csv/byte_window.hpp"
+#include "csv/record_skipper.hpp"
 #include "csv/record_step.hpp"
 #include "csv/scanner.hpp"
 
@@ -17,9 +20,10 @@ constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 void check_options(const ReaderOptions& options) {
   const auto special = [](char c) { return c == '\n' || c == '\r'; };
-  if (options.block_size == 0 || options.max_record_bytes == 0 || options.delimiter == options.quote ||
+  if (options.block_size == 0 || options.max_record_bytes == 0 || options.max_record_bytes > kMaxRecordBytesCeiling ||
+      options.delimiter == options.quote ||
       special(options.delimiter) || special(options.quote)) {
-    throw std::invalid_argument("csv::ReaderOptions: block_size and max_record_bytes must be positive; delimiter "
+    throw std::invalid_argument("csv::ReaderOptions: block_size and max_record_bytes must be positive (max_record_bytes at most 1 GiB); delimiter "
                                 "and quote distinct, neither CR nor LF");
   }
 }
@@ -37,7 +41,6 @@ struct Reader::Impl {
   // The next step that is not blank lines, filling the window as needed.
   Step next_nonblank_step() {
     for (;;) {
-      if (dropping_rest_of_line && !drop_rest_of_line()) return Step{.kind = StepKind::End};
       const Step step = next_step(window.pending(), window.at_end(), rules, first, second);
       switch (step.kind) {
         case StepKind::NeedMore: window.fill(); break;
@@ -47,27 +50,40 @@ struct Reader::Impl {
     }
   }
 
-  // After rejecting a line too long to hold: drop bytes up to its line feed.
-  // Returns false if the input ends first.
-  bool drop_rest_of_line() {
-    for (;;) {
-      const std::string_view pending = window.pending();
-      if (const void* line_feed = std::memchr(pending.data(), '\n', pending.size())) {
-        window.consume(static_cast<std::size_t>(static_cast<const char*>(line_feed) - pending.data()) + 1);
-        ++line;
-        dropping_rest_of_line = false;
-        return true;
-      }
-      window.consume(pending.size());
-      if (window.at_end()) return false;
-      window.fill();
-    }
-  }
-
   void advance(const Step& step) {
     window.consume(step.next);
     line += step.line_breaks;
-    dropping_rest_of_line = step.rest_of_line_follows;
+  }
+
+  // Skips a record over the size limit to its end, following the quote state,
+  // and reports it. Only the start of its first line is kept, for the excerpt.
+  void skip_too_large(const Step& step) {
+    constexpr std::size_t kKeep = 1024;
+    const std::string excerpt(window.pending().substr(0, std::min(step.content_end, kKeep)));
+    RecordSkipper skipper(rules.dialect);
+    std::uint64_t bytes = 0;
+    bool ended = false;
+    for (;;) {
+      const RecordSkipper::Fed fed = skipper.feed(window.pending());
+      window.consume(fed.consumed);
+      bytes += fed.consumed;
+      if (fed.ended || window.at_end()) {
+        ended = fed.ended;
+        break;
+      }
+      window.fill();
+    }
+    const bool unterminated = !ended && skipper.quote_open();
+    handler.on_invalid(InvalidRecord{.kind = unterminated ? InvalidKind::UnterminatedQuote : InvalidKind::RecordTooLarge,
+                                     .line = line,
+                                     .end_line = line + skipper.last_line_offset(),
+                                     .raw_line = excerpt,
+                                     .field_count = step.field_count,
+                                     .expected_fields = rules.expected_fields,
+                                     .record_bytes = bytes,
+                                     .max_record_bytes = rules.max_record_bytes,
+                                     .to_end_of_input = unterminated});
+    line += skipper.line_feeds();
   }
 
   void read_header() {
@@ -81,7 +97,8 @@ struct Reader::Impl {
       throw InputError(fmt::format("{}: line {}: unusable header ({})", source.name(), line,
                                    step.invalid_kind == InvalidKind::UnterminatedQuote
                                        ? "a quote that never closes"
-                                       : "longer than the record size limit"));
+                                       : fmt::format("longer than the record size limit of {} bytes, "
+                                                     "--max-record-bytes", rules.max_record_bytes)));
     }
     Record record;
     build(step, record);
@@ -91,27 +108,31 @@ struct Reader::Impl {
     rules.expected_fields = header.size();
   }
 
-  bool next(Record& record) {
-    for (;;) {
-      const Step step = next_nonblank_step();
-      if (step.kind == StepKind::End) return false;
-      if (step.kind == StepKind::Rejected) {
+  ReadResult read(Record& record) {
+    const Step step = next_nonblank_step();
+    if (step.kind == StepKind::End) return ReadResult::End;
+    if (step.kind == StepKind::Rejected) {
+      if (step.invalid_kind == InvalidKind::RecordTooLarge) {
+        skip_too_large(step);
+      } else {
         report(step);
         advance(step);
-        continue;
       }
-      build(step, record);
-      advance(step);
-      return true;
+      return ReadResult::Rejected;
     }
+    build(step, record);
+    advance(step);
+    return ReadResult::Record;
   }
 
   void report(const Step& step) {
     InvalidRecord invalid{.kind = step.invalid_kind,
                           .line = line,
+                          .end_line = line,
                           .raw_line = window.pending().substr(0, step.content_end),
                           .field_count = step.field_count,
-                          .expected_fields = rules.expected_fields};
+                          .expected_fields = rules.expected_fields,
+                          .max_record_bytes = rules.max_record_bytes};
     handler.on_invalid(invalid);
   }
 
@@ -180,7 +201,6 @@ struct Reader::Impl {
   ByteWindow window;
   StepRules rules;
   std::uint64_t line = 1;  // physical line where window.pending() starts
-  bool dropping_rest_of_line = false;
   std::vector<std::string> header;
   std::uint64_t header_end_line = 0;
   std::vector<FieldSlice> first;
@@ -199,7 +219,16 @@ Reader::~Reader() = default;
 
 const std::vector<std::string>& Reader::header() const { return impl_->header; }
 std::uint64_t Reader::header_line() const { return impl_->header_end_line; }
-bool Reader::next(Record& record) { return impl_->next(record); }
+ReadResult Reader::read(Record& record) { return impl_->read(record); }
+bool Reader::next(Record& record) {
+  for (;;) {
+    switch (impl_->read(record)) {
+      case ReadResult::Record: return true;
+      case ReadResult::End: return false;
+      case ReadResult::Rejected: break;
+    }
+  }
+}
 std::uint64_t Reader::bytes_read() const { return impl_->window.bytes_read(); }
 
 }  // namespace marquee::csv

@@ -14,6 +14,10 @@
 // - Resync: a record that is still unusable (wrong field count, or a quote that
 //   never closes) costs only its first physical line. That line goes to the
 //   InvalidRecordHandler and reading resumes at the next physical line.
+// - A record over max_record_bytes is rejected whole (RecordTooLarge) and
+//   reading resumes after its end, found by following the quote state without
+//   holding its bytes: text inside a long quoted field never becomes records.
+//   Only a quote still open at the end of the input is unterminated.
 // Memory is bounded by block_size + max_record_bytes, whatever the input size.
 #include <memory>
 #include <string>
@@ -25,6 +29,8 @@
 #include "input/byte_source.hpp"
 
 namespace marquee::csv {
+
+enum class ReadResult { Record, Rejected, End };
 
 class Reader {
  public:
@@ -41,6 +47,10 @@ class Reader {
 
   // Next valid record (header width fields); false at end of input.
   bool next(Record& record);
+  // One step at a time: a record, one rejection reported to the handler, or
+  // the end. Callers that gather rejections use it to bound what they hold
+  // between two records.
+  ReadResult read(Record& record);
 
   // Bytes consumed from the source so far (for progress).
   std::uint64_t bytes_read() const;

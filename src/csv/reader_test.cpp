@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"
+#include "csv/scanner.hpp"
 
 namespace marquee::csv {
 namespace {
@@ -42,7 +43,8 @@ void PrintTo(const ReadRecord& r, std::ostream* os) {
       << " fields=" << ::testing::PrintToString(r.fields) << (r.repaired ? " repaired" : "") << "}";
 }
 void PrintTo(const RejectedLine& r, std::ostream* os) {
-  *os << "{" << (r.kind == InvalidKind::FieldCount ? "FieldCount" : "UnterminatedQuote") << " line " << r.line
+  const char* kinds[] = {"FieldCount", "UnterminatedQuote", "RecordTooLarge"};
+  *os << "{" << kinds[static_cast<int>(r.kind)] << " line " << r.line
       << " raw=" << ::testing::PrintToString(r.raw_line) << " " << r.field_count << "/" << r.expected_fields << "}";
 }
 
@@ -51,8 +53,11 @@ class CollectingHandler : public InvalidRecordHandler {
   void on_invalid(const InvalidRecord& invalid) override {
     rejected.push_back({invalid.kind, invalid.line, std::string(invalid.raw_line), invalid.field_count,
                         invalid.expected_fields});
+    this->invalid.push_back(invalid);
+    this->invalid.back().raw_line = {};  // the view dies with the call
   }
   std::vector<RejectedLine> rejected;
+  std::vector<InvalidRecord> invalid;
 };
 
 struct ReadResult {
@@ -359,7 +364,7 @@ TEST(ReaderTest, UnterminatedQuoteOnTheLastLine) {
   EXPECT_EQ(result.rejected, (std::vector<RejectedLine>{{InvalidKind::UnterminatedQuote, 3, "2,\"tail", 1, 2}}));
 }
 
-TEST(ReaderTest, RecordsOverTheSizeLimitAreRejectedLineByLine) {
+TEST(ReaderTest, RecordOverTheSizeLimitIsRejectedWholeAndReadingResumesAfterIt) {
   const std::string text =
       "a,b,c\n"
       "1,\"open quote\n"
@@ -375,25 +380,114 @@ TEST(ReaderTest, RecordsOverTheSizeLimitAreRejectedLineByLine) {
 
   ReaderOptions options;
   options.max_record_bytes = 24;
-  const ReadResult limited = read_csv(text, options);
-  EXPECT_EQ(limited.rejected, (std::vector<RejectedLine>{{InvalidKind::UnterminatedQuote, 2, "1,\"open quote", 1, 3},
-                                                         {InvalidKind::FieldCount, 3, "still open", 1, 3},
-                                                         {InvalidKind::FieldCount, 4, "still open", 1, 3},
-                                                         {InvalidKind::FieldCount, 5, "closing\",x", 2, 3}}));
-  EXPECT_EQ(fields_of(limited), (std::vector<Fields>{{"2", "y", "z"}}));
-  EXPECT_EQ(lines_of(limited), (std::vector<std::uint64_t>{6}));
+  CollectingHandler handler;
+  auto source = input::memory_source(text, "test.csv");
+  Reader reader(*source, handler, options);
+  Record record;
+  EXPECT_EQ(reader.read(record), csv::ReadResult::Rejected);
+  ASSERT_EQ(handler.invalid.size(), 1u);
+  const InvalidRecord& bad = handler.invalid[0];
+  EXPECT_EQ(bad.kind, InvalidKind::RecordTooLarge);
+  EXPECT_EQ(bad.line, 2u);
+  EXPECT_EQ(bad.end_line, 5u);
+  EXPECT_EQ(bad.record_bytes, 47u);  // "1,\"open ... closing\",x\n", its line feed included
+  EXPECT_EQ(bad.max_record_bytes, 24u);
+  EXPECT_FALSE(bad.to_end_of_input);
+  EXPECT_EQ(handler.rejected[0].raw_line, "1,\"open quote");
+  ASSERT_EQ(reader.read(record), csv::ReadResult::Record);
+  EXPECT_EQ(record.line, 6u);
+  EXPECT_EQ(Fields(record.fields.begin(), record.fields.end()), (Fields{"2", "y", "z"}));
+  EXPECT_EQ(reader.read(record), csv::ReadResult::End);
 }
 
-TEST(ReaderTest, OverlongLineIsDroppedToItsEnd) {
+TEST(ReaderTest, OverlongLineIsRejectedToItsEnd) {
   ReaderOptions options;
   options.max_record_bytes = 16;
   const ReadResult result = read_csv("a,b\n3," + std::string(40, 'x') + "\r\n4,b\n", options);
   EXPECT_EQ(fields_of(result), (std::vector<Fields>{{"4", "b"}}));
   EXPECT_EQ(lines_of(result), (std::vector<std::uint64_t>{3}));
   ASSERT_EQ(result.rejected.size(), 1u);
-  EXPECT_EQ(result.rejected[0].kind, InvalidKind::FieldCount);
+  EXPECT_EQ(result.rejected[0].kind, InvalidKind::RecordTooLarge);
   EXPECT_EQ(result.rejected[0].line, 2u);
   EXPECT_EQ(result.rejected[0].raw_line, "3," + std::string(14, 'x'));
+}
+
+// Issue 10, defect 1: a valid 2 MiB quoted field -- commas, doubled quotes and
+// CRLF line breaks inside, and lines that look like CSV records -- is one field
+// with the default limit, as Python's csv module and DuckDB read it.
+std::string big_overview(std::size_t bytes) {
+  std::string text;
+  while (text.size() < bytes) text += "a, \"\"quoted\"\" part\r\n9,x,\"\"y\"\"\r\n";
+  return text;
+}
+
+TEST(ReaderTest, TwoMebibyteQuotedFieldIsKeptWithTheDefaultLimit) {
+  const std::string field = big_overview(2 << 20);
+  const ReadResult result = read_csv("id,overview,n\r\n1,\"" + field + "\",x\r\n2,short,y\r\n");
+  ASSERT_EQ(result.records.size(), 2u);
+  EXPECT_TRUE(result.rejected.empty());
+  std::string unescaped;
+  append_unescaped("\"" + field + "\"", '"', unescaped);
+  EXPECT_EQ(result.records[0].fields[1], unescaped);
+  EXPECT_EQ(result.records[1].fields[0], "2");
+  EXPECT_EQ(result.records[1].line, result.records[0].end_line + 1);
+}
+
+TEST(ReaderTest, FieldOverTheLimitNeverTurnsItsTextIntoRecords) {
+  const std::string field = big_overview(64 << 10);
+  ReaderOptions options;
+  options.max_record_bytes = 4096;
+  for (std::size_t block : {std::size_t{7}, std::size_t{1000}, std::size_t{1} << 20}) {
+    options.block_size = block;
+    const ReadResult result = read_csv("id,overview,n\r\n1,\"" + field + "\",x\r\n2,short,y\r\n", options);
+    EXPECT_EQ(fields_of(result), (std::vector<Fields>{{"2", "short", "y"}})) << "block " << block;
+    ASSERT_EQ(result.rejected.size(), 1u);
+    EXPECT_EQ(result.rejected[0].kind, InvalidKind::RecordTooLarge);
+    EXPECT_EQ(result.rejected[0].line, 2u);
+    EXPECT_EQ(result.records[0].line, result.records[0].end_line);
+  }
+}
+
+TEST(ReaderTest, OversizedRecordWithAQuoteOpenToTheEndIsOneUnterminatedRejection) {
+  ReaderOptions options;
+  options.max_record_bytes = 64;
+  CollectingHandler handler;
+  auto source = input::memory_source("a,b\n1,ok\n2,\"never closed\n" + std::string(200, 'z') + "\n3,c\n", "t.csv");
+  Reader reader(*source, handler, options);
+  Record record;
+  std::vector<std::string> ids;
+  while (reader.next(record)) ids.emplace_back(record.fields[0]);
+  EXPECT_EQ(ids, (std::vector<std::string>{"1"}));
+  ASSERT_EQ(handler.invalid.size(), 1u);
+  EXPECT_EQ(handler.invalid[0].kind, InvalidKind::UnterminatedQuote);
+  EXPECT_TRUE(handler.invalid[0].to_end_of_input);
+  EXPECT_EQ(handler.invalid[0].line, 3u);
+  EXPECT_EQ(handler.invalid[0].end_line, 5u);
+  EXPECT_EQ(handler.invalid[0].record_bytes, 221u);
+}
+
+// Issue 10, defect 2: rejected lines come back one read() at a time, so a
+// caller can bound what it holds however many follow each other.
+TEST(ReaderTest, ReadReturnsAfterEachRejectedLine) {
+  std::string text = "a,b,c\n";
+  for (int i = 0; i < 1000; ++i) text += "a\n";
+  text += "1,2,3\n";
+  CollectingHandler handler;
+  auto source = input::memory_source(text, "t.csv");
+  Reader reader(*source, handler);
+  Record record;
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_EQ(reader.read(record), csv::ReadResult::Rejected);
+    ASSERT_EQ(handler.invalid.size(), static_cast<std::size_t>(i + 1));
+  }
+  EXPECT_EQ(reader.read(record), csv::ReadResult::Record);
+  EXPECT_EQ(reader.read(record), csv::ReadResult::End);
+}
+
+TEST(ReaderTest, OptionsAboveTheCeilingAreRefused) {
+  ReaderOptions options;
+  options.max_record_bytes = kMaxRecordBytesCeiling + 1;
+  EXPECT_THROW(read_csv("a\n1\n", options), std::invalid_argument);
 }
 
 // --- Block sizes -----------------------------------------------------------
@@ -447,7 +541,7 @@ TEST(ReaderTest, TrickyInputByHand) {
   EXPECT_EQ(result.records[2].raw, "3,short\nrest,y");
   EXPECT_EQ(result.rejected,
             (std::vector<RejectedLine>{{InvalidKind::FieldCount, 9, "4,z,\"stray", 4, 3},
-                                       {InvalidKind::UnterminatedQuote, 12, "7,\"" + std::string(61, 'L'), 1, 3},
+                                       {InvalidKind::RecordTooLarge, 12, "7,\"" + std::string(61, 'L'), 1, 3},
                                        {InvalidKind::UnterminatedQuote, 17, "12,\"unterminated", 1, 3}}));
   EXPECT_EQ(result.records.back().byte_offset, kTricky.size() - 6);
 }

@@ -21,17 +21,25 @@ struct Record {
 enum class InvalidKind {
   FieldCount,        // wrong number of fields, even after trying a repair
   UnterminatedQuote, // a quote that does not close before end of input
-                     // (or before ReaderOptions::max_record_bytes)
+  RecordTooLarge,    // a record longer than ReaderOptions::max_record_bytes
 };
 
-// A rejected physical line: the reader gives up only the first physical line
-// of an unusable record and resumes at the next one.
+// What the reader gave up. FieldCount and UnterminatedQuote within the size
+// limit: only the first physical line of the unusable record, and reading
+// resumes at the next line (resync). RecordTooLarge: the whole record, found
+// by following the quote state, and reading resumes after it. An oversized
+// record whose quote is still open at the end of input is UnterminatedQuote
+// with to_end_of_input set: everything from `line` on was inside it.
 struct InvalidRecord {
   InvalidKind kind;
-  std::uint64_t line = 0;        // the rejected physical line
-  std::string_view raw_line;     // its bytes, without the line end
+  std::uint64_t line = 0;        // the first rejected physical line
+  std::uint64_t end_line = 0;    // the last one (== line when one line)
+  std::string_view raw_line;     // the first line's bytes (or its start), no line end
   std::size_t field_count = 0;   // fields found in the attempted record
   std::size_t expected_fields = 0;
+  std::uint64_t record_bytes = 0;     // RecordTooLarge: the record's size, line end included
+  std::size_t max_record_bytes = 0;   // the limit in force
+  bool to_end_of_input = false;
 };
 
 // The one policy object for bad rows: the reader reports every rejected line

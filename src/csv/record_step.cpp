@@ -32,6 +32,7 @@ Step blank_lines(std::string_view bytes, bool at_end) {
 }
 
 // Resync: give up the first physical line only and resume at the next one.
+// Only called for records that end within the view, so the line's end is in it.
 Step reject_first_line(const RecordView& view, InvalidKind kind, std::size_t field_count) {
   Step step{.kind = StepKind::Rejected, .invalid_kind = kind, .field_count = field_count};
   const void* line_feed = std::memchr(view.bytes.data(), '\n', view.bytes.size());
@@ -42,18 +43,24 @@ Step reject_first_line(const RecordView& view, InvalidKind kind, std::size_t fie
     step.line_breaks = 1;
   } else {
     step.next = end;
-    step.rest_of_line_follows = view.limited;
   }
-  if (end > 0 && view.bytes[end - 1] == '\r' && !step.rest_of_line_follows) --end;
+  if (end > 0 && view.bytes[end - 1] == '\r') --end;
   step.content_end = end;
   return step;
 }
 
-// A record that does not fit in max_record_bytes: an open quote is what
-// usually makes one run on, and is reported as such.
-Step reject_too_long(const RecordView& view, const ScanResult& scan, std::size_t field_count) {
-  return reject_first_line(view, scan.quote_open ? InvalidKind::UnterminatedQuote : InvalidKind::FieldCount,
-                           field_count);
+// A record that does not end within max_record_bytes: the caller skips it
+// whole (RecordSkipper). content_end covers the start of its first line, for
+// the error log's excerpt.
+Step reject_too_large(const RecordView& view, std::size_t field_count) {
+  const void* line_feed = std::memchr(view.bytes.data(), '\n', view.bytes.size());
+  std::size_t end = line_feed ? static_cast<std::size_t>(static_cast<const char*>(line_feed) - view.bytes.data())
+                              : view.bytes.size();
+  if (end > 0 && view.bytes[end - 1] == '\r') --end;
+  return Step{.kind = StepKind::Rejected,
+              .content_end = end,
+              .invalid_kind = InvalidKind::RecordTooLarge,
+              .field_count = field_count};
 }
 
 std::uint64_t line_breaks_of(const ScanResult& scan) {
@@ -117,7 +124,7 @@ Step next_step(std::string_view bytes, bool at_end, const StepRules& rules, std:
   const ScanResult scan = scan_record(view.bytes, 0, view.at_end, rules.dialect, first);
   switch (scan.outcome) {
     case ScanOutcome::NeedMore:
-      return view.limited ? reject_too_long(view, scan, first.size()) : need_more();
+      return view.limited ? reject_too_large(view, first.size()) : need_more();
     case ScanOutcome::Unterminated:
       return reject_first_line(view, InvalidKind::UnterminatedQuote, first.size());
     case ScanOutcome::Record: break;

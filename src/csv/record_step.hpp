@@ -39,7 +39,8 @@ struct Step {
   std::size_t next = 0;            // bytes covered by the step: consume them
   std::uint64_t line_breaks = 0;   // line feeds within those bytes
   // Record / Joined: the raw bytes [0, content_end), final line end excluded.
-  // Rejected: the rejected line's bytes [0, content_end).
+  // Rejected: the rejected line's bytes [0, content_end). RecordTooLarge:
+  // `next` is 0 and the caller skips the record (RecordSkipper).
   std::size_t content_end = 0;
   std::uint64_t end_line = 0;      // Record / Joined: line of the last byte
   // Joined: the bytes [gap_begin, gap_end) separate the two parts (the line
@@ -50,10 +51,6 @@ struct Step {
   // Rejected:
   InvalidKind invalid_kind = InvalidKind::FieldCount;
   std::size_t field_count = 0;
-  // Rejected: the line itself is longer than max_record_bytes and does not
-  // end within the step; the caller drops the rest of it, up to and including
-  // the next line feed. content_end then holds only its first bytes.
-  bool rest_of_line_follows = false;
 };
 
 // Decides the step at the start of `bytes`. `at_end`: the span reaches the

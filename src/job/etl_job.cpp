@@ -63,18 +63,40 @@ class HashingSource : public input::ByteSource {
 // one rejected row in the error log. The reader runs ahead of the error log,
 // so the diagnostic is kept in the batch being filled, at its place between
 // the records.
+std::string rejected_line_message(const csv::InvalidRecord& bad) {
+  switch (bad.kind) {
+    case csv::InvalidKind::FieldCount:
+      return fmt::format("record has {} fields, expected {}; line {} rejected, reading resumes at the next line",
+                         bad.field_count, bad.expected_fields, bad.line);
+    case csv::InvalidKind::RecordTooLarge:
+      return fmt::format("record of {} bytes (lines {}-{}) is over the record size limit of {} bytes; "
+                         "rejected whole, reading resumes after it (raise the limit with --max-record-bytes)",
+                         bad.record_bytes, bad.line, bad.end_line, bad.max_record_bytes);
+    case csv::InvalidKind::UnterminatedQuote:
+      if (bad.to_end_of_input) {
+        return fmt::format("a quote opened in this record never closes, and the {} bytes from it to the end of "
+                           "the input (lines {}-{}) are over the record size limit of {} bytes; all of them "
+                           "rejected as this one record (--max-record-bytes)",
+                           bad.record_bytes, bad.line, bad.end_line, bad.max_record_bytes);
+      }
+      return fmt::format("a quote opened in this record never closes; line {} rejected, reading resumes at the "
+                         "next line", bad.line);
+  }
+  return {};
+}
+
+model::Reason rejected_line_reason(csv::InvalidKind kind) {
+  switch (kind) {
+    case csv::InvalidKind::FieldCount: return model::Reason::FieldCount;
+    case csv::InvalidKind::UnterminatedQuote: return model::Reason::UnterminatedQuote;
+    case csv::InvalidKind::RecordTooLarge: return model::Reason::RecordTooLarge;
+  }
+  return model::Reason::FieldCount;
+}
+
 model::Diagnostic rejected_line_diagnostic(const csv::InvalidRecord& bad) {
-  const bool quote = bad.kind == csv::InvalidKind::UnterminatedQuote;
-  return model::Diagnostic{
-      model::Severity::Error,
-      quote ? model::Reason::UnterminatedQuote : model::Reason::FieldCount, bad.line,
-      std::nullopt, std::nullopt,
-      quote ? fmt::format("a quote opened in this record never closes; line {} rejected, "
-                          "reading resumes at the next line", bad.line)
-            : fmt::format("record has {} fields, expected {}; line {} rejected, reading "
-                          "resumes at the next line", bad.field_count, bad.expected_fields,
-                          bad.line),
-      utf8::excerpt(bad.raw_line)};
+  return model::Diagnostic{model::Severity::Error, rejected_line_reason(bad.kind), bad.line,
+                           std::nullopt, std::nullopt, rejected_line_message(bad), utf8::excerpt(bad.raw_line)};
 }
 
 class RejectedLinePolicy : public csv::InvalidRecordHandler {
@@ -100,11 +122,12 @@ void fill_batch(csv::Reader& reader, RejectedLinePolicy& policy, RecordBatch& ba
   policy.fill_into(&batch);
   csv::Record record;
   while (batch.bytes.size() < kBatchBytes && batch.records.size() + batch.rejected.size() < kBatchEvents) {
-    if (!reader.next(record)) {
+    const csv::ReadResult read = reader.read(record);
+    if (read == csv::ReadResult::End) {
       batch.last = true;
       break;
     }
-    append_record(batch, record);
+    if (read == csv::ReadResult::Record) append_record(batch, record);
   }
   batch.bytes_read = reader.bytes_read();
   policy.fill_into(nullptr);
@@ -351,7 +374,16 @@ EtlResult run_etl(const EtlOptions& options) {
             for_each_kept(batch, [&](const model::Movie& movie) { builder.write_bridge_rows(movie); });
           },
       }};
-  run_batches(stages, options.threads);
+  // A total that would overflow fails the run (docs/DATA_MODEL.md, Numbers):
+  // the job stops at that movie, logs it, and writes a failed manifest.
+  std::optional<std::string> overflow;
+  try {
+    run_batches(stages, options.threads);
+  } catch (const rollup::SumOverflow& e) {
+    overflow = fmt::format("{} (movie {} at line {}); the job stopped there", e.what(), e.movie_id, e.line);
+    log.report(model::Diagnostic{model::Severity::Error, model::Reason::SumOverflow, e.line, e.movie_id,
+                                 std::nullopt, *overflow, ""});
+  }
   if (options.progress) options.progress(hashing.bytes(), source->size().value_or(0));  // 100%
   counts.movies_kept = builder.counts().movies;
   counts.duplicates = builder.counts().duplicates;
@@ -365,7 +397,7 @@ EtlResult run_etl(const EtlOptions& options) {
   m.format = options.format;
   m.max_reject_ratio = options.max_reject_ratio;
   m.counts = counts;
-  m.succeeded = !too_many_rejects(counts, options.max_reject_ratio);
+  m.succeeded = !overflow && !too_many_rejects(counts, options.max_reject_ratio);
 
   const auto write_started = Clock::now();
   if (m.succeeded) {
@@ -376,7 +408,7 @@ EtlResult run_etl(const EtlOptions& options) {
     }
   } else {
     result.exit_code = 1;
-    m.failure = fmt::format("{} of {} records rejected ({:.4f}%), above --max-reject-ratio {}",
+    m.failure = overflow ? *overflow : fmt::format("{} of {} records rejected ({:.4f}%), above --max-reject-ratio {}",
                             counts.rejected, counts.records_read,
                             100.0 * static_cast<double>(counts.rejected) /
                                 static_cast<double>(counts.records_read),

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "csv/options.hpp"
 #include "job/corrections.hpp"
 #include "job/manifest.hpp"
 #include "parquet/options.hpp"
@@ -44,6 +45,7 @@ struct RunOptions {
   double max_reject_ratio = 0.01;
   parquet::Compression compression = parquet::Compression::Zstd;
   std::size_t threads = 1;  // validation threads (EtlOptions::threads)
+  std::size_t max_record_bytes = csv::kDefaultMaxRecordBytes;
   std::size_t keep = 5;  // runs kept loaded (the published one is kept besides)
   bool publish = true;
   // Corrections: "published" or a run id; empty for a full input.

@@ -17,6 +17,7 @@ std::string_view to_string(Reason reason) {
   switch (reason) {
     case Reason::FieldCount: return "field_count";
     case Reason::UnterminatedQuote: return "unterminated_quote";
+    case Reason::RecordTooLarge: return "record_too_large";
     case Reason::InvalidId: return "invalid_id";
     case Reason::InvalidBudget: return "invalid_budget";
     case Reason::InvalidRevenue: return "invalid_revenue";
@@ -28,6 +29,7 @@ std::string_view to_string(Reason reason) {
     case Reason::DuplicateId: return "duplicate_id";
     case Reason::Repaired: return "repaired";
     case Reason::ConflictingName: return "conflicting_name";
+    case Reason::SumOverflow: return "sum_overflow";
   }
   return "unknown";
 }

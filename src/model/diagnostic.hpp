@@ -18,6 +18,7 @@ enum class Severity {
 enum class Reason {
   FieldCount,
   UnterminatedQuote,
+  RecordTooLarge,
   InvalidId,
   InvalidBudget,
   InvalidRevenue,
@@ -29,6 +30,7 @@ enum class Reason {
   DuplicateId,
   Repaired,
   ConflictingName,
+  SumOverflow,
 };
 
 std::string_view to_string(Severity severity);

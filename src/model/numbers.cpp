@@ -3,15 +3,14 @@
 #include <fast_float/fast_float.h>
 
 #include <charconv>
+#include <algorithm>
+#include <climits>
 #include <cmath>
+#include <cstdint>
 #include <system_error>
 
 namespace marquee::model {
 namespace {
-
-// 2^63: the first double that no longer fits int64 (INT64_MAX itself is not a
-// double, so compare against the power of two).
-constexpr double kTwoPow63 = 9223372036854775808.0;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -73,18 +72,80 @@ std::optional<double> parse_non_negative_double(std::string_view text) {
   return value;
 }
 
+namespace {
+
+// The parts of a decimal number that is_decimal_number() accepted.
+struct DecimalParts {
+  std::string_view integer, fraction;
+  std::int64_t exponent = 0;  // saturated far beyond any int64 magnitude
+};
+
+DecimalParts split_decimal(std::string_view text) {
+  DecimalParts parts;
+  std::size_t pos = 0;
+  skip_digits(text, pos);
+  parts.integer = text.substr(0, pos);
+  if (pos < text.size() && text[pos] == '.') {
+    const std::size_t start = ++pos;
+    skip_digits(text, pos);
+    parts.fraction = text.substr(start, pos - start);
+  }
+  if (pos < text.size()) {  // 'e' or 'E'
+    ++pos;
+    const bool negative = text[pos] == '-';
+    if (text[pos] == '+' || text[pos] == '-') ++pos;
+    constexpr std::int64_t kSaturated = std::int64_t{1} << 40;
+    for (; pos < text.size() && parts.exponent < kSaturated; ++pos) parts.exponent = parts.exponent * 10 + (text[pos] - '0');
+    if (negative) parts.exponent = -parts.exponent;
+  }
+  return parts;
+}
+
+// The i-th significant digit of integer followed by fraction.
+char digit_at(const DecimalParts& p, std::size_t i) {
+  return i < p.integer.size() ? p.integer[i] : p.fraction[i - p.integer.size()];
+}
+
+}  // namespace
+
+// Exact: the decimal digits are rounded as written, never through a double,
+// so "9007199254740993.0" is 9007199254740993 like "9007199254740993", and
+// "1.49999999999999999999" rounds to 1.
 std::optional<RoundedInteger> parse_non_negative_rounded(std::string_view text) {
-  // Plain integers stay exact up to INT64_MAX, beyond double's 53 bits.
+  // Plain integers: the common case, straight to from_chars.
   if (is_ascii_digits(text)) {
     const auto value = parse_unsigned_int64(text);
     if (!value) return std::nullopt;
     return RoundedInteger{*value, true};
   }
-  const auto value = parse_non_negative_double(text);
-  if (!value) return std::nullopt;
-  const double rounded = std::round(*value);  // half away from zero
-  if (rounded >= kTwoPow63) return std::nullopt;
-  return RoundedInteger{static_cast<std::int64_t>(rounded), rounded == *value};
+  if (!is_decimal_number(text)) return std::nullopt;
+  const DecimalParts p = split_decimal(text);
+  const std::size_t digits = p.integer.size() + p.fraction.size();
+  std::size_t first = 0;  // skip leading zeros
+  while (first < digits && digit_at(p, first) == '0') ++first;
+  if (first == digits) return RoundedInteger{0, true};
+  // Digits [first, point) are the integer part once the exponent moved the point.
+  const std::int64_t point = static_cast<std::int64_t>(p.integer.size()) + p.exponent;
+  const std::int64_t integer_digits = point - static_cast<std::int64_t>(first);
+  if (integer_digits > 19) return std::nullopt;  // INT64_MAX has 19 digits
+  unsigned __int128 value = 0;
+  for (std::int64_t i = static_cast<std::int64_t>(first); i < point; ++i) {
+    const auto index = static_cast<std::size_t>(i);
+    value = value * 10 + (index < digits ? static_cast<unsigned>(digit_at(p, index) - '0') : 0u);
+  }
+  // The first digit after the point decides half away from zero (the value
+  // is never negative); any nonzero dropped digit makes the rounding inexact.
+  bool exact = true;
+  bool round_up = false;
+  for (std::size_t i = static_cast<std::size_t>(std::max<std::int64_t>(point, static_cast<std::int64_t>(first)));
+       i < digits; ++i) {
+    if (digit_at(p, i) == '0') continue;
+    if (exact && static_cast<std::int64_t>(i) == point) round_up = digit_at(p, i) >= '5';
+    exact = false;
+  }
+  value += round_up ? 1 : 0;
+  if (value > static_cast<unsigned __int128>(INT64_MAX)) return std::nullopt;
+  return RoundedInteger{static_cast<std::int64_t>(value), exact};
 }
 
 std::optional<std::int64_t> parse_non_negative_integral(std::string_view text) {

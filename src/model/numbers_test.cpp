@@ -1,5 +1,9 @@
 #include "model/numbers.hpp"
 
+#include <random>
+#include <string>
+#include <utility>
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -91,6 +95,79 @@ TEST(ParseNonNegativeRounded, RejectsWhatDoesNotFitOrIsNotANumber) {
   for (const char* text : {"", "9223372036854775808", "9.3e18", "1e19", "1e400", "-0", "-1",
                            "+1", " 1", "1 ", "0x10", "nan", "inf"}) {
     EXPECT_FALSE(parse_non_negative_rounded(text)) << text;
+  }
+}
+
+// Issue 10, defect 5: the decimal text is rounded exactly, never via a double.
+TEST(ParseNonNegativeRounded, DecimalTextIsRoundedExactly) {
+  const struct {
+    const char* text;
+    std::int64_t value;
+    bool exact;
+  } cases[] = {{"1.49999999999999999999", 1, false},
+               {"1.50000000000000000000", 2, false},
+               {"0.49999999999999999999", 0, false},
+               {"9007199254740993.0", 9007199254740993, true},
+               {"9007199254740993", 9007199254740993, true},
+               {"9223372036854775807.0", kInt64Max, true},
+               {"9223372036854775806.5", kInt64Max, false},
+               {"922337203685477580.7e1", kInt64Max, true},
+               {"92233720368547758070e-1", kInt64Max, true},
+               {"0.0000000000000000000000000001e28", 1, true},
+               {"5e-1", 1, false},
+               {"4.9e-1", 0, false},
+               {"0.00", 0, true},
+               {"000000000000000000000000123.0", 123, true},
+               {"1e-999999999999999999999", 0, false},
+               {"0e999999999999999999999", 0, true}};
+  for (const auto& c : cases) {
+    const auto result = parse_non_negative_rounded(c.text);
+    ASSERT_TRUE(result) << c.text;
+    EXPECT_EQ(result->value, c.value) << c.text;
+    EXPECT_EQ(result->exact, c.exact) << c.text;
+  }
+  for (const char* text : {"9223372036854775807.5", "9223372036854775808.0", "1e999999999999999999999"}) {
+    EXPECT_FALSE(parse_non_negative_rounded(text)) << text;
+  }
+}
+
+// An independent reference: move the decimal point in the text itself, then
+// round by the first dropped digit.
+std::optional<std::pair<std::int64_t, bool>> reference_round(const std::string& digits, int point) {
+  std::string integer, fraction;
+  for (int i = 0; i < static_cast<int>(digits.size()) || i < point; ++i) {
+    const char d = i < static_cast<int>(digits.size()) ? digits[static_cast<std::size_t>(i)] : '0';
+    (i < point ? integer : fraction) += d;
+  }
+  if (point < 0) fraction = std::string(static_cast<std::size_t>(-point), '0') + digits;
+  integer.erase(0, std::min(integer.find_first_not_of('0'), integer.size()));
+  if (integer.size() > 19) return std::nullopt;
+  unsigned __int128 value = 0;
+  for (const char d : integer) value = value * 10 + static_cast<unsigned>(d - '0');
+  const bool exact = fraction.find_first_not_of('0') == std::string::npos;
+  if (!fraction.empty() && fraction[0] >= '5') ++value;
+  if (value > static_cast<unsigned __int128>(kInt64Max)) return std::nullopt;
+  return std::pair{static_cast<std::int64_t>(value), exact};
+}
+
+TEST(ParseNonNegativeRounded, AgreesWithAReferenceOnRandomDecimals) {
+  std::mt19937_64 rng(10);
+  for (int n = 0; n < 20000; ++n) {
+    std::string digits;
+    const int length = 1 + static_cast<int>(rng() % 25);
+    for (int i = 0; i < length; ++i) digits += static_cast<char>('0' + rng() % 10);
+    const int dot = 1 + static_cast<int>(rng() % static_cast<std::uint64_t>(length));  // digits before '.'
+    const int exponent = static_cast<int>(rng() % 41) - 20;
+    std::string text = digits.substr(0, static_cast<std::size_t>(dot));
+    if (dot < length) text += "." + digits.substr(static_cast<std::size_t>(dot));
+    if (exponent != 0 || rng() % 2) text += "e" + std::to_string(exponent);
+    const auto expected = reference_round(digits, dot + exponent);
+    const auto got = parse_non_negative_rounded(text);
+    ASSERT_EQ(got.has_value(), expected.has_value()) << text;
+    if (got) {
+      EXPECT_EQ(got->value, expected->first) << text;
+      EXPECT_EQ(got->exact, expected->second) << text;
+    }
   }
 }
 

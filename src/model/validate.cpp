@@ -11,6 +11,7 @@
 #include "common/utf8.hpp"
 #include "literal/flat_dicts.hpp"
 #include "literal/parser.hpp"
+#include "model/limits.hpp"
 #include "model/numbers.hpp"
 #include "table/cell.hpp"
 
@@ -244,6 +245,11 @@ class RowValidator {
       return reject(Reason::InvalidBudget, C::Budget,
                     fmt::format("budget {} {}", quoted(text), why));
     }
+    if (*budget > kMaxMoney) {
+      return reject(Reason::InvalidBudget, C::Budget,
+                    fmt::format("budget {} is above the plausibility ceiling of {} (see docs/DATA_MODEL.md)",
+                                quoted(text), kMaxMoney));
+    }
     movie_.budget = *budget;
     return true;
   }
@@ -260,6 +266,11 @@ class RowValidator {
                                                 : "is not a non-negative number";
       return reject(Reason::InvalidRevenue, C::Revenue,
                     fmt::format("revenue {} {}", quoted(text), why));
+    }
+    if (revenue->value > kMaxMoney) {
+      return reject(Reason::InvalidRevenue, C::Revenue,
+                    fmt::format("revenue {} is above the plausibility ceiling of {} (see docs/DATA_MODEL.md)",
+                                quoted(text), kMaxMoney));
     }
     movie_.revenue = revenue->value;
     // Reported later, in column order, and only if the row is kept.
@@ -279,6 +290,11 @@ class RowValidator {
                                                 : "is not a finite non-negative number";
       return reject(Reason::InvalidPopularity, C::Popularity,
                     fmt::format("popularity {} {}", quoted(text), why));
+    }
+    if (*popularity > kMaxPopularity) {
+      return reject(Reason::InvalidPopularity, C::Popularity,
+                    fmt::format("popularity {} is above the plausibility ceiling of {:g} (see docs/DATA_MODEL.md)",
+                                quoted(text), kMaxPopularity));
     }
     movie_.popularity = *popularity;
     return true;
@@ -351,7 +367,13 @@ class RowValidator {
   std::optional<std::int64_t> read_count(C column) {
     const std::string_view text = field(column);
     if (text.empty()) return std::nullopt;
-    if (const auto value = parse_non_negative_integral(text)) return value;
+    if (const auto value = parse_non_negative_integral(text)) {
+      if (*value <= kMaxVoteCount) return value;
+      warn(Reason::InvalidNumber, column,
+           fmt::format("{} {} is above the plausibility ceiling of {}; set to null", column_name(column),
+                       quoted(text), kMaxVoteCount));
+      return std::nullopt;
+    }
     warn(Reason::InvalidNumber, column,
          fmt::format("{} {} is not a non-negative whole number; set to null",
                      column_name(column), quoted(text)));

@@ -605,8 +605,8 @@ std::uint64_t Rollups::State::write_genre_year(table::TableSink& sink,
 Rollups::Rollups() : state_(std::make_unique<State>()) {}
 Rollups::~Rollups() = default;
 
-// On std::overflow_error the rollups are left partly updated: the job fails
-// the run, so they are never written.
+// On SumOverflow the rollups are left partly updated: the job fails the run,
+// so they are never written.
 void Rollups::add(const model::Movie& movie) {
   const model::Movie* one[] = {&movie};
   add(one);
@@ -622,16 +622,25 @@ void Rollups::add(std::span<const model::Movie* const> movies) {
   std::size_t company_at = 0, genre_at = 0;
   for (const model::Movie* movie : movies) {
     if (!movie->year) continue;
-    const Figures figures(*movie);
-    const std::span<const std::uint32_t> company_years(s.batch_company_years.data() + company_at,
-                                                       movie->companies.size());
-    const std::span<const std::uint32_t> genres(s.batch_genres.data() + genre_at, movie->genres.size());
-    s.add_companies(*movie, *movie->year, figures, company_years.data());
-    s.add_company_genres(company_years, genres);
-    s.add_genres(*movie, *movie->year, figures);
-    company_at += company_years.size();
-    genre_at += genres.size();
+    try {
+      add_one(*movie, company_at, genre_at);
+    } catch (const std::overflow_error& e) {
+      throw SumOverflow(e.what(), movie->line, movie->id);
+    }
   }
+}
+
+void Rollups::add_one(const model::Movie& movie, std::size_t& company_at, std::size_t& genre_at) {
+  State& s = *state_;
+  const Figures figures(movie);
+  const std::span<const std::uint32_t> company_years(s.batch_company_years.data() + company_at,
+                                                     movie.companies.size());
+  const std::span<const std::uint32_t> genres(s.batch_genres.data() + genre_at, movie.genres.size());
+  s.add_companies(movie, *movie.year, figures, company_years.data());
+  s.add_company_genres(company_years, genres);
+  s.add_genres(movie, *movie.year, figures);
+  company_at += company_years.size();
+  genre_at += genres.size();
 }
 
 const table::Schema& Rollups::schema_of(Table table) {

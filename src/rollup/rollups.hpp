@@ -10,6 +10,8 @@
 #include <map>
 #include <memory>
 #include <span>
+#include <stdexcept>
+#include <string>
 #include <tuple>
 
 #include "model/dimensions.hpp"
@@ -18,6 +20,16 @@
 #include "table/table_writer.hpp"
 
 namespace marquee::rollup {
+
+// A total that would leave its type's range. Adding stops at the movie that
+// would overflow it; the job fails the run and reports that movie.
+class SumOverflow : public std::overflow_error {
+ public:
+  SumOverflow(const std::string& what, std::uint64_t line, std::int64_t movie_id)
+      : std::overflow_error(what), line(line), movie_id(movie_id) {}
+  std::uint64_t line;     // the movie's record line
+  std::int64_t movie_id;
+};
 
 const table::Schema& company_year_schema();
 const table::Schema& company_year_genre_schema();
@@ -30,6 +42,7 @@ class Rollups {
   void add(const model::Movie& movie);
   // The same as adding each movie in turn, only faster: the keys of the
   // whole batch are looked up first, so their memory is fetched meanwhile.
+  // Both throw SumOverflow naming the movie that would overflow a total.
   void add(std::span<const model::Movie* const> movies);
   // The three tables, in the manifest's order.
   enum class Table { CompanyYear, CompanyYearGenre, GenreYear };
@@ -47,6 +60,7 @@ class Rollups {
 
  private:
   struct State;
+  void add_one(const model::Movie& movie, std::size_t& company_at, std::size_t& genre_at);
   std::unique_ptr<State> state_;
 };
 

@@ -643,6 +643,16 @@ TEST_F(RollupsTest, BudgetOverflowNamesTableKeyAndColumn) {
   EXPECT_THAT(message, HasSubstr("budget"));
 }
 
+TEST_F(RollupsTest, OverflowNamesTheMovie) {
+  add({.id = 1, .year = 2000, .budget = kMaxMoney, .companies = {kAlpha}});
+  try {
+    add({.id = 2, .year = 2000, .budget = 1, .companies = {kAlpha}});
+    ADD_FAILURE() << "no SumOverflow";
+  } catch (const SumOverflow& e) {
+    EXPECT_EQ(e.movie_id, 2);
+  }
+}
+
 TEST_F(RollupsTest, RevenueOverflowInGenreYear) {
   add({.id = 1, .year = 2000, .revenue = kMaxMoney, .genres = {kDrama}});
   const std::string message = overflow_message(
