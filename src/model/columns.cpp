@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include <fmt/format.h>
+
 #include "common/error.hpp"
 
 namespace marquee::model {
@@ -55,6 +57,16 @@ ColumnMap::ColumnMap(const std::vector<std::string>& header, const std::string& 
   }
   if (!missing.empty()) {
     throw InputError(source + ": header is missing required columns: " + missing);
+  }
+  // A second column of the same name would be silently ignored: refuse to
+  // guess which of the two holds the data.
+  for (std::size_t column = 0; column < kInputColumnCount; ++column) {
+    for (std::size_t i = positions_[column] + 1; i < header.size(); ++i) {
+      if (trim(header[i]) == names[column]) {
+        throw InputError(fmt::format("{}: header names column '{}' twice (columns {} and {}); which one holds "
+                                     "the data is ambiguous", source, names[column], positions_[column] + 1, i + 1));
+      }
+    }
   }
 }
 

@@ -260,6 +260,22 @@ TEST(Columns, MissingColumnsAreAllNamedWithTheSource) {
   }
 }
 
+// Issue 10, defect 3: the second "budget" column used to be silently ignored.
+TEST(Columns, ARequiredColumnNamedTwiceIsRefusedWithBothPositions) {
+  std::vector<std::string> header = kKaggleHeader;
+  header.push_back(" budget");
+  try {
+    ColumnMap columns(header, "data/x.csv");
+    FAIL() << "no exception";
+  } catch (const InputError& error) {
+    EXPECT_STREQ(error.what(), "data/x.csv: header names column 'budget' twice (columns 3 and 25); which one "
+                               "holds the data is ambiguous");
+    EXPECT_EQ(error.exit_code(), 2);
+  }
+  header.back() = "budget_2";  // another name is just an extra column
+  EXPECT_NO_THROW(ColumnMap(header, "data/x.csv"));
+}
+
 TEST(Columns, EmptyHeaderMissesEverything) {
   try {
     ColumnMap columns({}, "empty.csv");

@@ -207,6 +207,12 @@ def repair_utf8(value):
     return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+# Plausibility ceilings (docs/DATA_MODEL.md, "Numbers").
+MAX_MONEY = 10 ** 12
+MAX_POPULARITY = 1e9
+MAX_VOTE_COUNT = 10 ** 9
+
+
 def parse_int64(text):
     if not DIGITS_RE.match(text):
         return None
@@ -349,12 +355,16 @@ def reject_reason(get):
     movie_id = parse_int64(get("id"))
     if movie_id is None or movie_id == 0:
         return ("invalid_id", "id", None), None
-    if parse_int64(get("budget")) is None:
+    budget = parse_int64(get("budget"))
+    if budget is None or budget > MAX_MONEY:
         return ("invalid_budget", "budget", movie_id), movie_id
-    if parse_rounded(get("revenue")) is None:
+    revenue = parse_rounded(get("revenue"))
+    if revenue is None or revenue[0] > MAX_MONEY:
         return ("invalid_revenue", "revenue", movie_id), movie_id
-    if get("popularity") != "" and parse_non_negative_double(get("popularity")) is None:
-        return ("invalid_popularity", "popularity", movie_id), movie_id
+    if get("popularity") != "":
+        popularity = parse_non_negative_double(get("popularity"))
+        if popularity is None or popularity > MAX_POPULARITY:
+            return ("invalid_popularity", "popularity", movie_id), movie_id
     if get("release_date") != "" and parse_date(get("release_date")) is None:
         return ("invalid_release_date", "release_date", movie_id), movie_id
     return None, movie_id
@@ -405,6 +415,8 @@ def validate(line, fields, positions, diagnostics):
             diagnostics.add("warning", "invalid_number", line, movie_id, column)
     value = get("vote_count")
     movie["vote_count"] = parse_integral(value) if value else None
+    if movie["vote_count"] is not None and movie["vote_count"] > MAX_VOTE_COUNT:
+        movie["vote_count"] = None
     if value and movie["vote_count"] is None:
         diagnostics.add("warning", "invalid_number", line, movie_id, "vote_count")
 
