@@ -1,4 +1,5 @@
 #include "job/run_dir.hpp"
+#include "job/manifest_check.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -165,6 +166,7 @@ VerifiedRun verify_run_dir(const fs::path& dir) {
     throw InputError(fmt::format("{}: status is '{}', not 'succeeded': a failed run has no tables to load",
                                  manifest_path.string(), string_at(root, "status")));
   }
+  check_manifest_fields(root, dir, manifest_path);
   run.run_id = string_at(root, "run_id");
   if (!store::valid_run_id(run.run_id)) {
     throw InputError(fmt::format("{}: run_id '{}' is missing or invalid", manifest_path.string(), run.run_id));

@@ -342,6 +342,28 @@ std::vector<std::string> apply_retention(Session& session, std::size_t keep, con
   return retired;
 }
 
+// A load that failed (a full disk, a lost connection) must not leave its
+// complete run directory behind: every retry would add another, and the disk
+// would never recover. Unless the database holds the run (its load committed
+// and only the publish failed: then `marquee publish` can finish it), the
+// directory goes to failed/ without its tables -- the manifest, the error log
+// and load_failure.txt stay as small diagnostics, pruned like failed transforms.
+void demote_unloaded_run(Session& session, const std::string& run_id, const std::string& why) noexcept {
+  try {
+    if (session.store().run(run_id)) return;
+  } catch (...) {
+    return;  // cannot tell: the next job's retention removes it if it was never loaded
+  }
+  try {
+    const fs::path dir = session.data().run(run_id);
+    fs::remove_all(dir / "tables");
+    fs::create_directories(session.data().failed());
+    fs::rename(dir, session.data().failed() / run_id);
+    std::ofstream(session.data().failed() / run_id / "load_failure.txt") << why << "\n";
+  } catch (...) {
+  }
+}
+
 // Loads a committed run directory into the store and, when asked,
 // publishes it: the end of both `marquee run` and `marquee load`.
 template <class Result>
@@ -409,7 +431,12 @@ RunResult run_job(const RunOptions& options) {
   commit_directory(staging, result.run_dir);
   guard.release();
   say(options.storage, fmt::format("run {} written to {}", result.run_id, result.run_dir.string()));
-  load_and_publish(session, options.storage, options.publish, result);
+  try {
+    load_and_publish(session, options.storage, options.publish, result);
+  } catch (const std::exception& e) {
+    demote_unloaded_run(session, result.run_id, e.what());
+    throw;
+  }
   result.retired = apply_retention(session, options.keep, result.run_id);
   for (const auto& id : result.retired) say(options.storage, "retired run " + id);
   return result;

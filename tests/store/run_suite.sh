@@ -2,7 +2,7 @@
 # Runs one storage suite against one backend, through the real `marquee`.
 #   run_suite.sh BACKEND SUITE MARQUEE [STORE_UNIT_TEST]
 # BACKEND: sqlite | postgresql (a real PostgreSQL 15 is started for the
-# suite: tests/lib/postgres.sh). SUITE: basic | concurrency | crash |
+# suite: tests/lib/postgres.sh). SUITE: basic | concurrency | crash | hardening |
 # corrections (tests/store/cases_<SUITE>.sh), or unit: the gtest binary
 # STORE_UNIT_TEST (src/store tests) against PostgreSQL.
 # Exit 77 (skipped) when PostgreSQL is not installed.

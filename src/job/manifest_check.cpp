@@ -1,0 +1,158 @@
+#include "job/manifest_check.hpp"
+
+#include <regex>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+#include "marquee/version.hpp"
+#include "store/store.hpp"
+
+namespace marquee::job {
+namespace fs = std::filesystem;
+namespace bj = boost::json;
+namespace {
+
+class Checker {
+ public:
+  explicit Checker(const fs::path& manifest) : manifest_(manifest.string()) {}
+
+  [[noreturn]] void fail(std::string_view field, std::string_view what) const {
+    throw InputError(fmt::format("{}: field \"{}\" {}; refusing to load", manifest_, field, what));
+  }
+
+  const bj::value& at(const bj::object& parent, std::string_view key, std::string_view field) const {
+    const bj::value* v = parent.if_contains(key);
+    if (v == nullptr) fail(field, "is missing");
+    return *v;
+  }
+  const bj::object& object(const bj::object& parent, std::string_view key, std::string_view field) const {
+    const bj::value& v = at(parent, key, field);
+    if (!v.is_object()) fail(field, "is not an object");
+    return v.as_object();
+  }
+  std::string string(const bj::object& parent, std::string_view key, std::string_view field) const {
+    const bj::value& v = at(parent, key, field);
+    if (!v.is_string() || v.as_string().empty()) fail(field, "is not a non-empty string");
+    return std::string(v.as_string());
+  }
+  std::uint64_t count(const bj::value& v, std::string_view field) const {
+    if (v.is_uint64()) return v.as_uint64();
+    if (v.is_int64() && v.as_int64() >= 0) return static_cast<std::uint64_t>(v.as_int64());
+    fail(field, "is not a non-negative integer");
+  }
+  std::uint64_t count(const bj::object& parent, std::string_view key, std::string_view field) const {
+    return count(at(parent, key, field), field);
+  }
+  double number(const bj::value& v, std::string_view field) const {
+    if (!v.is_number()) fail(field, "is not a number");
+    return v.to_number<double>();
+  }
+
+ private:
+  std::string manifest_;
+};
+
+// Keys `marquee run` writes; `failure` only in failed manifests (never loaded).
+const std::set<std::string_view> kTopLevel = {
+    "run_id", "created_at", "marquee_version", "schema_version", "status", "input", "format",
+    "max_reject_ratio", "counts", "diagnostics", "tables", "timings_ms", "files", "corrections"};
+const char* const kCounts[] = {"records_read", "movies_kept", "rejected", "repaired", "duplicates", "warnings"};
+
+std::string directory_name(const fs::path& dir) {
+  const fs::path normal = dir.lexically_normal();
+  return normal.has_filename() ? normal.filename().string() : normal.parent_path().filename().string();
+}
+
+void check_identity(const Checker& c, const bj::object& root, const fs::path& dir) {
+  for (const auto& [key, value] : root) {
+    if (!kTopLevel.contains(std::string_view(key))) c.fail(key, "is not a manifest field this Marquee knows");
+  }
+  const bj::value& version = c.at(root, "schema_version", "schema_version");
+  if (!version.is_int64() && !version.is_uint64()) c.fail("schema_version", "is not an integer");
+  if (version.to_number<std::int64_t>() != kSchemaVersion) {
+    c.fail("schema_version", fmt::format("is {}; this Marquee reads version {}", bj::serialize(version),
+                                         kSchemaVersion));
+  }
+  c.string(root, "marquee_version", "marquee_version");
+  const std::string run_id = c.string(root, "run_id", "run_id");
+  if (!store::valid_run_id(run_id)) c.fail("run_id", fmt::format("'{}' is not a run id", run_id));
+  if (run_id != directory_name(dir)) {
+    c.fail("run_id", fmt::format("is '{}' but the directory is named '{}'", run_id, directory_name(dir)));
+  }
+  static const std::regex timestamp(R"(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?Z)");
+  if (!std::regex_match(c.string(root, "created_at", "created_at"), timestamp)) {
+    c.fail("created_at", "is not a UTC timestamp like 2024-05-01T12:00:00.000Z");
+  }
+}
+
+void check_input(const Checker& c, const bj::object& root) {
+  if (c.string(root, "format", "format") != "parquet") c.fail("format", "is not \"parquet\"");
+  const bj::object& input = c.object(root, "input", "input");
+  c.string(input, "name", "input.name");
+  c.count(input, "size", "input.size");
+  static const std::regex sha256("[0-9a-f]{64}");
+  if (!std::regex_match(c.string(input, "sha256", "input.sha256"), sha256)) {
+    c.fail("input.sha256", "is not 64 lowercase hex digits");
+  }
+  const double ratio = c.number(c.at(root, "max_reject_ratio", "max_reject_ratio"), "max_reject_ratio");
+  if (!(ratio >= 0.0 && ratio <= 1.0)) c.fail("max_reject_ratio", "is not between 0 and 1");
+}
+
+void check_counts(const Checker& c, const bj::object& root) {
+  const bj::object& counts = c.object(root, "counts", "counts");
+  for (const auto& [key, value] : counts) {
+    if (std::find(std::begin(kCounts), std::end(kCounts), std::string_view(key)) == std::end(kCounts)) {
+      c.fail("counts." + std::string(key), "is not a count this Marquee knows");
+    }
+  }
+  std::map<std::string, std::uint64_t> n;
+  for (const char* key : kCounts) n[key] = c.count(counts, key, std::string("counts.") + key);
+  const unsigned __int128 accounted =
+      static_cast<unsigned __int128>(n["movies_kept"]) + n["rejected"] + n["duplicates"];
+  if (accounted != n["records_read"]) {
+    c.fail("counts", fmt::format("break records_read = movies_kept + rejected + duplicates ({} != {} + {} + {})",
+                                 n["records_read"], n["movies_kept"], n["rejected"], n["duplicates"]));
+  }
+  for (const auto& [key, value] : c.object(root, "diagnostics", "diagnostics")) {
+    c.count(value, "diagnostics." + std::string(key));
+  }
+  for (const auto& [key, value] : c.object(root, "timings_ms", "timings_ms")) {
+    if (c.number(value, "timings_ms." + std::string(key)) < 0) c.fail("timings_ms." + std::string(key), "is negative");
+  }
+  if (root.contains("corrections")) c.object(root, "corrections", "corrections");
+}
+
+void check_tables(const Checker& c, const bj::object& root) {
+  const bj::object& tables = c.object(root, "tables", "tables");
+  std::set<std::string> known;
+  for (const table::Schema* schema : store::snapshot_tables()) known.insert(schema->name);
+  for (const auto& [name, entry] : tables) {
+    const std::string field = "tables." + std::string(name);
+    if (!known.contains(std::string(name))) c.fail(field, "is not a table of this Marquee");
+    if (!entry.is_object()) c.fail(field, "is not an object");
+    if (c.string(entry.as_object(), "file", field + ".file") != "tables/" + std::string(name) + ".parquet") {
+      c.fail(field + ".file", fmt::format("is not \"tables/{}.parquet\"", std::string(name)));
+    }
+    c.count(entry.as_object(), "rows", field + ".rows");
+  }
+  for (const std::string& name : known) {
+    if (!tables.contains(name)) c.fail("tables." + name, "is missing");
+  }
+}
+
+}  // namespace
+
+void check_manifest_fields(const bj::object& root, const fs::path& dir, const fs::path& manifest_path) {
+  const Checker c(manifest_path);
+  check_identity(c, root, dir);
+  check_input(c, root);
+  check_counts(c, root);
+  check_tables(c, root);
+}
+
+}  // namespace marquee::job
