@@ -68,6 +68,7 @@ void Metrics::redis_error() { redis_errors_.fetch_add(1, std::memory_order_relax
 void Metrics::redis_skipped() { redis_skipped_.fetch_add(1, std::memory_order_relaxed); }
 void Metrics::database_error() { database_errors_.fetch_add(1, std::memory_order_relaxed); }
 void Metrics::publish_change() { publish_changes_.fetch_add(1, std::memory_order_relaxed); }
+void Metrics::accept_backoff() { accept_backoffs_.fetch_add(1, std::memory_order_relaxed); }
 void Metrics::auth_failure(AuthFailure reason) {
   auth_failures_[static_cast<std::size_t>(reason) % auth_failures_.size()].fetch_add(1, std::memory_order_relaxed);
 }
@@ -141,6 +142,9 @@ std::string Metrics::render(const MetricGauges& g) const {
   out += fmt::format("marquee_current_run_generation {}\n", g.generation);
   header(out, "marquee_publish_changes_total", "counter", "Published-run changes picked up by this process.");
   out += fmt::format("marquee_publish_changes_total {}\n", publish_changes_.load());
+  header(out, "marquee_http_accept_backoffs_total", "counter",
+         "Times accepting paused because the process or system ran out of file descriptors or memory.");
+  out += fmt::format("marquee_http_accept_backoffs_total {}\n", accept_backoffs_.load());
   header(out, "marquee_http_connections_open", "gauge", "Open client connections.");
   out += fmt::format("marquee_http_connections_open {}\n", g.open_connections);
   return out;

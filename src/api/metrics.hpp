@@ -42,6 +42,7 @@ class Metrics {
   void database_error();
   void auth_failure(AuthFailure reason);
   void publish_change();
+  void accept_backoff();
 
   std::uint64_t requests(std::size_t route, int status) const;
   std::uint64_t redis_errors() const { return redis_errors_.load(); }
@@ -58,6 +59,7 @@ class Metrics {
   std::atomic<std::uint64_t> redis_skipped_{0};
   std::atomic<std::uint64_t> database_errors_{0};
   std::atomic<std::uint64_t> publish_changes_{0};
+  std::atomic<std::uint64_t> accept_backoffs_{0};
   std::array<std::atomic<std::uint64_t>, 10> auth_failures_{};
 };
 

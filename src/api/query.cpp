@@ -115,8 +115,8 @@ std::int64_t QueryParams::integer(std::string_view name, std::int64_t min, std::
 std::optional<std::int64_t> QueryParams::optional_integer(std::string_view name, std::int64_t min,
                                                           std::int64_t max) const {
   const auto raw = get(name);
-  if (!raw || raw->empty()) return std::nullopt;
-  const auto value = parse_integer(*raw);
+  if (!raw) return std::nullopt;
+  const auto value = parse_integer(*raw);  // an empty value ("?limit=", "?limit") is not an integer
   if (!value || *value < min || *value > max)
     throw bad_parameter(std::string(name), fmt::format("must be an integer from {} to {}", min, max));
   return value;
@@ -126,7 +126,7 @@ std::string_view QueryParams::choice(std::string_view name,
                                      std::initializer_list<std::string_view> choices,
                                      std::string_view fallback) const {
   const auto raw = get(name);
-  if (!raw || raw->empty()) return fallback;
+  if (!raw) return fallback;
   for (std::string_view c : choices)
     if (c == *raw) return c;
   throw bad_parameter(std::string(name), fmt::format("must be one of: {}", describe_choices(choices)));

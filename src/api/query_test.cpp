@@ -56,7 +56,8 @@ TEST(QueryParams, IntegersInRange) {
   const QueryParams p(q, {"a", "b", "c", "d", "e"});
   EXPECT_EQ(p.integer("a", 0, 10, 5), 0);
   EXPECT_EQ(p.integer("b", 1, 1000, 5), 1000);
-  EXPECT_EQ(p.integer("c", 1, 1000, 5), 5);  // empty = default
+  // Issue 10, defect 10: an empty value is given, and is not an integer.
+  EXPECT_EQ(error_of([&] { p.integer("c", 1, 1000, 5); }).parameter, "c");
   EXPECT_EQ(p.integer("e", 1, 1000, 7), 7);  // absent = default
   EXPECT_EQ(p.integer("d", -5, 5, 0), -3);
   EXPECT_EQ(error_of([&] { p.integer("b", 1, 999, 5); }).parameter, "b");
@@ -81,6 +82,8 @@ TEST(QueryParams, ChoicesAndText) {
   const ApiError e = error_of([&] { p.choice("bad", {"movie_count", "revenue"}, "movie_count"); });
   EXPECT_EQ(e.parameter, "bad");
   EXPECT_NE(e.message.find("movie_count, revenue"), std::string::npos);
+  const std::vector<std::pair<std::string, std::string>> empty{{"by", ""}};
+  EXPECT_EQ(error_of([&] { QueryParams(empty, {"by"}).choice("by", {"movie_count"}, "movie_count"); }).parameter, "by");
   EXPECT_EQ(p.text("q", 4), "abcd");
   EXPECT_EQ(error_of([&] { p.text("q", 3); }).parameter, "q");
 }

@@ -1,5 +1,8 @@
 #include "api/server.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
 #include <ctime>
 #include <cstdio>
@@ -12,6 +15,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/http/rfc7230.hpp>
 #include <fmt/format.h>
 
 #include "api/query.hpp"
@@ -125,7 +129,35 @@ class Session : public std::enable_shared_from_this<Session> {
         ec == net::error::connection_reset || ec == net::error::eof)
       return close();
     if (ec) return reply_and_close(transport_error(400, "bad_request", "malformed HTTP request"), 11);
+    if (auto refused = check_transfer_coding()) return reply_and_close(std::move(*refused), 11);
     handle(parser_->release());
+  }
+
+  // RFC 9112 6.3: a request whose final transfer coding is not chunked has
+  // no knowable length: answer 400 and close, or the bytes after its headers
+  // would be read as a second request (request smuggling behind a proxy).
+  // Any other coding besides chunked is one this server does not implement.
+  std::optional<Response> check_transfer_coding() const {
+    const auto& header = parser_->get();
+    auto [it, end] = header.equal_range(http::field::transfer_encoding);
+    if (it == end) return std::nullopt;
+    if (!parser_->chunked()) {
+      return transport_error(400, "bad_request",
+                             "Transfer-Encoding must end in chunked (RFC 9112 section 6.3); connection closed");
+    }
+    std::size_t codings = 0;
+    for (; it != end; ++it) {
+      for (const auto& coding : http::token_list(it->value())) {
+        ++codings;
+        if (!beast::iequals(coding, "chunked")) {
+          return transport_error(501, "not_implemented",
+                                 fmt::format("transfer coding '{}' is not implemented; connection closed",
+                                             std::string(coding)));
+        }
+      }
+    }
+    if (codings != 1) return transport_error(400, "bad_request", "chunked applied more than once; connection closed");
+    return std::nullopt;
   }
 
   void handle(http::request<http::string_body> message) {
@@ -262,6 +294,8 @@ struct Server::Impl {
   tcp::acceptor acceptor;
   net::signal_set signals;
   net::steady_timer drain_timer;
+  net::steady_timer accept_timer;
+  std::atomic<bool> warned_exhausted{false};
   std::chrono::steady_clock::time_point drain_deadline{};
 
   Impl(ServerOptions opts, Service& svc)
@@ -272,9 +306,34 @@ struct Server::Impl {
         shared(options, service, workers),
         acceptor(net::make_strand(io)),
         signals(io, SIGINT, SIGTERM),
-        drain_timer(io) {}
+        drain_timer(io),
+        accept_timer(acceptor.get_executor()) {}
+
+  // Each connection is a descriptor: raise the soft limit toward the hard one
+  // so that --max-connections can take effect, and say so when it cannot.
+  void raise_descriptor_limit() const {
+    constexpr rlim_t kReserve = 64;  // database, Redis, files, the listener
+    const rlim_t wanted = static_cast<rlim_t>(options.max_connections) + kReserve;
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return;
+    const rlim_t target = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+    if (target > limit.rlim_cur) {
+      limit.rlim_cur = target;
+      if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    if (limit.rlim_cur < wanted) {
+      std::fprintf(stderr,
+                   "marquee serve: the file descriptor limit is %llu (hard limit %llu), below --max-connections "
+                   "%zu + %llu: beyond about %llu connections, accepts pause until some close (raise the hard "
+                   "limit, e.g. LimitNOFILE= or ulimit -Hn)\n",
+                   static_cast<unsigned long long>(limit.rlim_cur), static_cast<unsigned long long>(limit.rlim_max),
+                   options.max_connections, static_cast<unsigned long long>(kReserve),
+                   static_cast<unsigned long long>(limit.rlim_cur > kReserve ? limit.rlim_cur - kReserve : 0));
+    }
+  }
 
   void listen() {
+    raise_descriptor_limit();
     const tcp::endpoint endpoint(net::ip::make_address(options.address), options.port);
     beast::error_code ec;
     acceptor.open(endpoint.protocol(), ec);
@@ -285,9 +344,30 @@ struct Server::Impl {
       throw std::runtime_error(fmt::format("cannot listen on {}:{}: {}", options.address, options.port, ec.message()));
   }
 
+  // Out of descriptors (EMFILE, ENFILE) or memory, accept fails at once
+  // and would fail again at once: pause instead of spinning, count it, and
+  // retry; connections that close meanwhile free descriptors.
+  static bool resource_exhausted(const beast::error_code& ec) {
+    return ec == net::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system ||
+           ec == net::error::no_buffer_space || ec == net::error::no_memory;
+  }
+
+  void accept_later() {
+    service.metrics().accept_backoff();
+    if (!warned_exhausted.exchange(true)) {
+      std::fprintf(stderr, "marquee serve: out of file descriptors or memory while accepting; pausing accepts "
+                           "(counted in marquee_http_accept_backoffs_total)\n");
+    }
+    accept_timer.expires_after(std::chrono::milliseconds(50));
+    accept_timer.async_wait([this](beast::error_code ec) {
+      if (!ec && acceptor.is_open()) accept();
+    });
+  }
+
   void accept() {
     acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+      if (resource_exhausted(ec)) return accept_later();
       if (!ec) {
         if (shared.session_count() >= options.max_connections) {
           beast::error_code ignored;
@@ -307,6 +387,7 @@ struct Server::Impl {
     std::fprintf(stderr, "marquee serve: shutting down: no new connections; finishing requests in flight\n");
     beast::error_code ignored;
     acceptor.close(ignored);
+    accept_timer.cancel();
     signals.cancel(ignored);
     std::vector<std::shared_ptr<Session>> live;
     {

@@ -47,6 +47,7 @@ class Service {
   // handle() with the blocking part run inline (tests, simple callers).
   Response handle_now(const Request& request);
 
+  Metrics& metrics() { return metrics_; }
   void set_connection_counter(std::function<std::size_t()> counter) { connection_counter_ = std::move(counter); }
   MetricGauges gauges() const;
 

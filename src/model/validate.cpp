@@ -466,6 +466,8 @@ class RowValidator {
     } else {
       const auto id = dict.int_at("id");
       if (!id) return skip("no integer 'id'");
+      // The API addresses companies and genres by positive id (/v1/companies/{id}).
+      if (*id <= 0) return skip(fmt::format("id {} is not a positive integer", *id));
       entry.id = *id;
     }
     // An empty name is kept: spoken_languages lists real codes with name ''.
@@ -568,6 +570,7 @@ class RowValidator {
     if (!dict.is_dict()) return collection_malformed("is not a dict");
     const auto id = dict.int_at("id");
     if (!id) return collection_malformed("has no integer 'id'");
+    if (*id <= 0) return collection_malformed(fmt::format("has id {}, not a positive integer", *id));
     const auto name = dict.text_at("name");
     if (!name) return collection_malformed("has no string 'name'");
     std::string_view poster, backdrop;

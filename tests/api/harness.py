@@ -227,14 +227,15 @@ def parse_metrics(text):
 class Server:
     """A `marquee serve` process on a free port (--listen 127.0.0.1:0)."""
 
-    def __init__(self, marquee, args, log_path, env=None, token=None):
+    def __init__(self, marquee, args, log_path, env=None, token=None, preexec=None):
         self.log_path = log_path
         self.log = open(log_path, "ab")
         full_env = dict(os.environ)
         full_env.pop("MARQUEE_JWT_SECRET", None)
         full_env.update(env or {})
         self.process = subprocess.Popen([marquee, "serve", "--listen", "127.0.0.1:0", *args],
-                                        stdout=subprocess.PIPE, stderr=self.log, env=full_env)
+                                        stdout=subprocess.PIPE, stderr=self.log, env=full_env,
+                                        preexec_fn=preexec)
         self.banner = []
         deadline = time.monotonic() + 20
         self.port = None

@@ -314,7 +314,7 @@ def named_refs(entries, column, line, movie_id, diagnostics):
     for entry in entries:
         ident = entry.get("id") if isinstance(entry, dict) else None
         name = entry.get("name") if isinstance(entry, dict) else None
-        if not is_int(ident) or not isinstance(name, str):
+        if not is_int(ident) or ident <= 0 or not isinstance(name, str):
             diagnostics.add("warning", "malformed_literal", line, movie_id, column)
             continue
         add_distinct(refs, ident, name, column, line, movie_id, diagnostics)
@@ -338,7 +338,7 @@ def parse_collection(text, line, movie_id, diagnostics):
     if text == "":
         return None
     ok, value = literal_eval(text)
-    if ok and isinstance(value, dict) and is_int(value.get("id")) \
+    if ok and isinstance(value, dict) and is_int(value.get("id")) and value["id"] > 0 \
             and isinstance(value.get("name"), str):
         def path(key):
             found = value.get(key)

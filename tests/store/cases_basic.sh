@@ -86,8 +86,8 @@ case_backfill_from_archived_artifacts_checks_checksums_first() {
   mkdir -p "$archive"
   cp -r "$DATA/runs/$run" "$archive/"
   # A tampered copy (one byte of one table changed) is refused by name.
-  cp -r "$archive/$run" "$WORK/tampered"
-  python3 - "$WORK/tampered/tables/genre_year.parquet" <<'EOF'
+  mkdir -p "$WORK/tampered" && cp -r "$archive/$run" "$WORK/tampered/$run"
+  python3 - "$WORK/tampered/$run/tables/genre_year.parquet" <<'EOF'
 import sys
 p = sys.argv[1]
 b = bytearray(open(p, "rb").read())
@@ -96,7 +96,7 @@ open(p, "wb").write(b)
 EOF
   new_env  # a fresh database and data directory: a restore
   local out
-  if out=$(mq load "$WORK/tampered" 2>&1); then fail "tampered run loaded"; fi
+  if out=$(mq load "$WORK/tampered/$run" 2>&1); then fail "tampered run loaded"; fi
   assert_contains "$out" "tables/genre_year.parquet does not match its manifest" "names the file"
   assert_eq "$(mq runs)" "no runs yet" "nothing loaded"
   [[ ! -e "$DATA/runs/$run" ]] || fail "tampered run copied into the data directory"
