@@ -71,8 +71,8 @@ case_loading_the_same_run_twice_is_refused_and_duplicates_nothing() {
   if out=$(mq load "$DATA/runs/$run" 2>&1); then fail "second load accepted"; fi
   assert_contains "$out" "run $run is already loaded (status published)" "refusal message"
   # From an archived copy elsewhere: refused the same way.
-  cp -r "$DATA/runs/$run" "$WORK/archived-$run"
-  if out=$(mq load "$WORK/archived-$run" 2>&1); then fail "load of a copy accepted"; fi
+  mkdir -p "$WORK/archived" && cp -r "$DATA/runs/$run" "$WORK/archived/$run"
+  if out=$(mq load "$WORK/archived/$run" 2>&1); then fail "load of a copy accepted"; fi
   assert_contains "$out" "already loaded" "refusal message (copy)"
   assert_eq "$(run_counts "$run")" "$before" "no duplicated rows"
   assert_eq "$(sql "SELECT COUNT(*) FROM runs")" "1" "one run"
