@@ -1,5 +1,6 @@
 #include "api/publish_watcher.hpp"
 
+#include "obs/log.hpp"
 #include "store/libpq.hpp"
 #include <poll.h>
 
@@ -105,10 +106,10 @@ void PublishWatcher::refresh() {
     if (tracker_.update(published)) {
       metrics_.publish_change();
       if (published)
-        std::fprintf(stderr, "marquee serve: serving run %s (generation %lld)\n", published->run_id.c_str(),
-                     static_cast<long long>(published->generation));
+        obs::log("info", fmt::format("serving run {} (generation {})", published->run_id, published->generation),
+                 {{"run_id", published->run_id}}, "serve");
       else
-        std::fprintf(stderr, "marquee serve: no run is published\n");
+        obs::log("info", "no run is published", {}, "serve");
     }
   } catch (const std::exception& e) {
     connection_.reset();
@@ -117,7 +118,7 @@ void PublishWatcher::refresh() {
     const auto now = std::chrono::steady_clock::now();
     if (now - last_logged_ > std::chrono::seconds(10)) {
       last_logged_ = now;
-      std::fprintf(stderr, "marquee serve: cannot read the published run: %s\n", e.what());
+      obs::log("error", fmt::format("cannot read the published run: {}", e.what()), {}, "serve");
     }
   }
 }

@@ -1,5 +1,7 @@
 #include "api/service.hpp"
 
+#include "obs/log.hpp"
+
 #include <chrono>
 #include <cstdio>
 
@@ -41,7 +43,7 @@ void log_limited(std::string_view message) {
   const auto now = std::chrono::steady_clock::now();
   if (now - last < std::chrono::seconds(5)) return;
   last = now;
-  std::fprintf(stderr, "marquee serve: %.*s\n", static_cast<int>(message.size()), message.data());
+  obs::log("error", message, {}, "serve");
 }
 
 Response data_response(const Request& request, const CachedResponse& entry, std::string_view run_id,
@@ -136,7 +138,7 @@ Outcome Service::handle(const Request& request) {
     log_limited(fmt::format("internal error: {}", e.what()));
     outcome = Outcome{error_response(ApiError{500, "internal", "internal error", ""}), {}};
   }
-  if (outcome.ready) outcome.ready = finish(route_index, start, std::move(*outcome.ready));
+  if (outcome.ready) outcome.ready = finish(request, route_index, start, std::move(*outcome.ready));
   return outcome;
 }
 
@@ -145,9 +147,19 @@ Response Service::handle_now(const Request& request) {
   return outcome.ready ? std::move(*outcome.ready) : outcome.blocking();
 }
 
-Response Service::finish(std::size_t route_index, Clock::time_point start, Response response) {
+Response Service::finish(const Request& request, std::size_t route_index, Clock::time_point start,
+                         Response response) {
   const std::chrono::duration<double> elapsed = Clock::now() - start;
   metrics_.observe_request(route_index, response.status, elapsed.count());
+  if (access_log_) {
+    std::string_view run_id;
+    for (const auto& [name, value] : response.headers) {
+      if (name == "Marquee-Run") run_id = value;
+    }
+    const auto& labels = metrics_.route_labels();
+    access_log_(AccessRecord{request.method, labels[std::min(route_index, labels.size() - 1)], response.status,
+                             response.body.size(), elapsed.count(), run_id, request.subject});
+  }
   return response;
 }
 
@@ -220,11 +232,11 @@ Outcome Service::dispatch(const Request& request, Clock::time_point start, std::
       return {std::move(response), {}};
     }
     case RouteId::readyz: {
-      return {std::nullopt, [this, start, index] { return finish(index, start, guarded([&] { return handle_readyz(); })); }};
+      return {std::nullopt, [this, request, start, index] { return finish(request, index, start, guarded([&] { return handle_readyz(); })); }};
     }
     case RouteId::runs: {
       return {std::nullopt,
-              [this, request, start, index] { return finish(index, start, guarded([&] { return handle_runs(request); })); }};
+              [this, request, start, index] { return finish(request, index, start, guarded([&] { return handle_runs(request); })); }};
     }
     default:
       break;
@@ -235,7 +247,10 @@ Outcome Service::dispatch(const Request& request, Clock::time_point start, std::
 std::optional<ApiError> Service::authenticate(const Request& request) {
   if (!verifier_) return ApiError{401, "unauthorized", "no token verifier is configured", ""};
   const AuthResult result = verifier_->verify_header(request.authorization, unix_now());
-  if (result.ok()) return std::nullopt;
+  if (result.ok()) {
+    request.subject = result.subject;
+    return std::nullopt;
+  }
   metrics_.auth_failure(result.failure);
   if (result.failure == AuthFailure::scope)
     return ApiError{403, "insufficient_scope", result.message, "",
@@ -288,7 +303,7 @@ Outcome Service::handle_data(const Request& request, const RouteMatch& match, co
   }
   return {std::nullopt, [this, request, start, route_index, plan = std::move(plan), run = std::move(run),
                          key = std::move(key)] {
-            return finish(route_index, start, guarded([&] { return load_data(request, plan, run, key); }));
+            return finish(request, route_index, start, guarded([&] { return load_data(request, plan, run, key); }));
           }};
 }
 

@@ -48,6 +48,8 @@ class Service {
   Response handle_now(const Request& request);
 
   Metrics& metrics() { return metrics_; }
+  // Called once per answered request when set (`serve --access-log`).
+  void set_access_log(std::function<void(const AccessRecord&)> log) { access_log_ = std::move(log); }
   void set_connection_counter(std::function<std::size_t()> counter) { connection_counter_ = std::move(counter); }
   MetricGauges gauges() const;
 
@@ -74,7 +76,7 @@ class Service {
   void remember_run(const std::string& run_id);
   std::optional<ApiError> authenticate(const Request& request);
 
-  Response finish(std::size_t route_index, Clock::time_point start, Response response);
+  Response finish(const Request& request, std::size_t route_index, Clock::time_point start, Response response);
   template <class Work>
   Response guarded(Work&& work);
   template <class Work>
@@ -90,6 +92,7 @@ class Service {
   std::string openapi_json_;
   std::string openapi_etag_;
   std::function<std::size_t()> connection_counter_;
+  std::function<void(const AccessRecord&)> access_log_;
   std::mutex runs_mutex_;
   std::unordered_map<std::string, Clock::time_point> verified_runs_;
 };

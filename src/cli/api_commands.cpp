@@ -25,6 +25,8 @@
 #include "api/server.hpp"
 #include "api/service.hpp"
 #include "cli/commands.hpp"
+#include "cli/obs_options.hpp"
+#include "obs/log.hpp"
 #include "common/error.hpp"
 #include "store/connection.hpp"
 
@@ -87,7 +89,7 @@ std::string data_dir_secret(const fs::path& data_dir) {
       ::fsync(fd);
       ::close(fd);
       if (!ok) throw InputError(fmt::format("{}: cannot write the JWT secret", path.string()));
-      std::cerr << "marquee: created a JWT secret in " << path.string() << "\n";
+      obs::log("info", "created a JWT secret in " + path.string());
       return secret;
     }
     if (errno != EEXIST) throw InputError(fmt::format("{}: cannot create the JWT secret", path.string()));
@@ -110,6 +112,7 @@ std::optional<std::string> resolve_secret(const SecretSources& sources) {
 }
 
 struct ServeArgs {
+  bool access_log = false;
   std::string data_dir;
   std::string db;
   std::string listen = "127.0.0.1:8080";
@@ -148,6 +151,8 @@ void add_serve(CLI::App& app, ServeArgs& a) {
   cmd->add_option("--cache-size", a.cache_bytes, "In-process response cache bound (bytes; 64MiB, 1GB...)")
       ->transform(CLI::AsSizeValue(false))->capture_default_str();
   cmd->add_flag("--no-auth", a.no_auth, "Answer without checking tokens (logs a warning)");
+  cmd->add_flag("--access-log", a.access_log,
+                "One line per request on stderr: method, route pattern, status, bytes, duration, run, token subject");
   cmd->add_option("--jwt-secret-file", a.jwt_secret_file,
                   "HS256 secret file (else MARQUEE_JWT_SECRET, else DATA_DIR/jwt-secret, created on first use)");
   cmd->add_option("--jwt-public-key", a.jwt_public_key, "PEM public key: RSA for RS256, EC P-256 for ES256");
@@ -197,7 +202,7 @@ struct AuthSetup {
 AuthSetup auth_setup(const ServeArgs& a) {
   AuthSetup setup;
   if (a.no_auth) {
-    std::cerr << "marquee serve: WARNING: --no-auth: every route answers without a token\n";
+    obs::log("warning", "WARNING: --no-auth: every route answers without a token", {}, "serve");
     return setup;
   }
   try {
@@ -245,6 +250,17 @@ void print_banner(const api::ServerOptions& options, std::uint16_t port, const s
   std::fflush(stdout);
 }
 
+// One line per answered request on stderr (JSON with --log-format json).
+void write_access_log(const api::AccessRecord& r) {
+  obs::log("info",
+           fmt::format("{} {} {} {}B {:.1f}ms run={} sub={}", r.method, r.route, r.status, r.bytes, r.seconds * 1000,
+                       r.run_id.empty() ? "-" : r.run_id, r.subject.empty() ? "-" : r.subject),
+           {{"event", "access"}, {"method", std::string(r.method)}, {"route", std::string(r.route)},
+            {"status", std::to_string(r.status)}, {"bytes", std::to_string(r.bytes)},
+            {"duration_ms", fmt::format("{:.3f}", r.seconds * 1000)}, {"run_id", std::string(r.run_id)},
+            {"subject", std::string(r.subject)}});
+}
+
 int run_serve(const ServeArgs& a) {
   api::ServerOptions options;
   try {
@@ -265,6 +281,8 @@ int run_serve(const ServeArgs& a) {
   AuthSetup auth = auth_setup(a);
 
   api::Metrics metrics(api::Service::route_labels());
+  const std::unique_ptr<obs::Statsd> statsd = make_statsd();
+  metrics.set_statsd(statsd.get());
   api::RunTracker tracker;
   api::ConnectionPool pool(url, a.workers, [](const std::string& u) { return store::connect(u); });
   api::WatchOptions watch;
@@ -272,7 +290,7 @@ int run_serve(const ServeArgs& a) {
   api::PublishWatcher watcher(url, [](const std::string& u) { return store::connect(u); }, tracker, metrics, watch);
   watcher.refresh();
   if (!tracker.database_ok())
-    std::cerr << "marquee serve: WARNING: the database is not reachable yet; answering 503 until it is\n";
+    obs::log("warning", "WARNING: the database is not reachable yet; answering 503 until it is", {}, "serve");
 
   std::unique_ptr<api::RedisCache> redis;
   if (!a.redis.empty()) {
@@ -290,6 +308,7 @@ int run_serve(const ServeArgs& a) {
   service_options.auth_required = !a.no_auth;
   service_options.cache_bytes = a.cache_bytes;
   api::Service service(service_options, std::move(auth.verifier), pool, tracker, metrics, redis.get());
+  if (a.access_log) service.set_access_log(write_access_log);
 
   api::Server server(options, service);
   try {
@@ -301,7 +320,7 @@ int run_serve(const ServeArgs& a) {
   print_banner(options, server.port(), auth.secret, a);
   server.run();
   watcher.stop();
-  std::cerr << "marquee serve: stopped\n";
+  obs::log("info", "stopped", {}, "serve");
   return 0;
 }
 

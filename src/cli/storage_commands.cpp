@@ -12,6 +12,9 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+
+#include "obs/log.hpp"
+#include "cli/obs_options.hpp"
 #include "csv/options.hpp"
 #include "common/error.hpp"
 #include "job/run_job.hpp"
@@ -53,8 +56,10 @@ job::StorageOptions storage_options(const StorageArgs& args, bool log_to_stdout 
   options.data_dir = args.data_dir;
   options.db_url = args.db;
   options.lock_timeout = store::parse_duration(args.lock_timeout, "--lock-timeout");
+  // With --log-format json, step lines are log records on stderr like the rest.
   options.log = [log_to_stdout](const std::string& line) {
     end_progress_line();
+    if (obs::log_format() == obs::LogFormat::Json) return obs::log("info", line);
     (log_to_stdout ? std::cout : std::cerr) << line << std::endl;
   };
   return options;
@@ -131,12 +136,15 @@ int run_run(const RunArgs& args) {
   options.base = args.base;
   options.delete_ids_file = args.delete_ids;
   if (::isatty(STDERR_FILENO)) options.progress = show_progress;
+  Observability o = make_observability("run", std::filesystem::path(args.storage.data_dir) / "events.jsonl");
+  options.storage.telemetry = o.telemetry.get();
   const job::RunResult result = job::run_job(options);
   end_progress_line();
   if (result.exit_code != 0) {
     std::cout << fmt::format("FAILED: {}\n", counts_line(result.manifest));
-    std::cerr << fmt::format("marquee run: {}; nothing was loaded, errors and manifest kept in {}\n",
-                             result.manifest.failure, result.run_dir.string());
+    obs::log("error", fmt::format("{}; nothing was loaded, errors and manifest kept in {}", result.manifest.failure,
+                                  result.run_dir.string()),
+             {}, "run");
     return result.exit_code;
   }
   std::cout << fmt::format("run {} {}\n", result.run_id, result.published ? "published" : "loaded (not published)");
@@ -162,6 +170,8 @@ int run_load(const LoadArgs& args) {
   options.run_dir = args.run_dir;
   options.storage = storage_options(args.storage);
   options.publish = args.publish;
+  Observability o = make_observability("load", std::filesystem::path(args.storage.data_dir) / "events.jsonl");
+  options.storage.telemetry = o.telemetry.get();
   const job::LoadResult result = job::load_run_dir(options);
   std::cout << fmt::format("run {} {}\n", result.run_id, result.published ? "loaded and published" : "loaded");
   return 0;
@@ -173,7 +183,10 @@ struct PublishArgs {
 };
 
 int run_publish(const PublishArgs& args) {
-  const store::PublishedRun p = job::publish_run(storage_options(args.storage), args.run_id);
+  job::StorageOptions options = storage_options(args.storage);
+  Observability o = make_observability("publish", std::filesystem::path(args.storage.data_dir) / "events.jsonl");
+  options.telemetry = o.telemetry.get();
+  const store::PublishedRun p = job::publish_run(options, args.run_id);
   std::cout << fmt::format("published run {} (generation {})\n", p.run_id, p.generation);
   return 0;
 }
