@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
 #include <regex>
 
 #include <boost/json.hpp>
@@ -24,6 +25,11 @@ void write(const fs::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
+std::string read(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 class RunDirTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -40,6 +46,9 @@ class RunDirTest : public ::testing::Test {
     const fs::path run = dir_ / run_id;
     Manifest m;
     m.succeeded = true;
+    m.format = "parquet";
+    m.input_name = "movies.csv";
+    m.input_sha256 = std::string(64, 'a');
     for (const table::Schema* schema : store::snapshot_tables()) {
       const std::string file = "tables/" + schema->name + ".parquet";
       write(run / file, schema->name == "movie" ? "abc" : schema->name);
@@ -113,10 +122,14 @@ TEST_F(RunDirTest, AMissingFileIsRefusedByName) {
 
 TEST_F(RunDirTest, AManifestWithoutChecksumsOrWithEscapingPathsIsRefused) {
   const fs::path run = make_run("r1");
-  write(run / "manifest.json", R"({"status": "succeeded", "run_id": "r1", "created_at": "x", "tables": {}})");
+  const auto sealed = boost::json::parse(read(run / "manifest.json")).as_object();
+  auto without_files = sealed;
+  without_files.erase("files");
+  write(run / "manifest.json", boost::json::serialize(without_files));
   expect_refused(run, "no \"files\" object");
-  write(run / "manifest.json",
-        R"({"status": "succeeded", "run_id": "r1", "created_at": "x", "files": {"../../etc/passwd": {"size": 1, "sha256": ""}}})");
+  auto escaping = sealed;
+  escaping["files"] = {{"../../etc/passwd", {{"size", 1}, {"sha256", ""}}}};
+  write(run / "manifest.json", boost::json::serialize(escaping));
   expect_refused(run, "not a path inside the run directory");
   write(run / "manifest.json", R"({"status": "failed", "run_id": "r1"})");
   expect_refused(run, "status is 'failed'");
