@@ -12,7 +12,7 @@ build=(cmake ninja-build g++ pkg-config
   libboost1.81-dev libboost-json1.81-dev libssl-dev libhiredis-dev
   libfmt-dev libcli11-dev libfast-float-dev zlib1g-dev)
 # Test tooling: independent checkers and real servers (never mocks).
-test=(python3 sqlite3 postgresql redis-server clang libclang-rt-14-dev curl zip procps openssl)
+test=(python3 sqlite3 postgresql redis-server clang libclang-rt-14-dev curl zip procps openssl prometheus)
 bench=(wrk nginx hyperfine)
 
 want=("${build[@]}" "${test[@]}")
