@@ -34,5 +34,6 @@ void add_etl_commands(CLI::App& app, Commands& commands);       // etl, generate
 void add_storage_commands(CLI::App& app, Commands& commands);   // run, load, migrate, runs, publish
 void add_api_commands(CLI::App& app, Commands& commands);       // serve, token
 void add_events_command(CLI::App& app, Commands& commands);     // events
+void add_diff_command(CLI::App& app, Commands& commands);       // diff
 
 }  // namespace marquee::cli
