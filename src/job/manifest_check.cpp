@@ -60,7 +60,7 @@ class Checker {
 // Keys `marquee run` writes; `failure` only in failed manifests (never loaded).
 const std::set<std::string_view> kTopLevel = {
     "run_id", "created_at", "marquee_version", "schema_version", "status", "input", "format",
-    "max_reject_ratio", "counts", "diagnostics", "tables", "timings_ms", "files", "corrections"};
+    "max_reject_ratio", "counts", "diagnostics", "tables", "timings_ms", "files", "corrections", "diff"};
 const char* const kCounts[] = {"records_read", "movies_kept", "rejected", "repaired", "duplicates", "warnings"};
 
 std::string directory_name(const fs::path& dir) {
@@ -125,6 +125,11 @@ void check_counts(const Checker& c, const bj::object& root) {
     if (c.number(value, "timings_ms." + std::string(key)) < 0) c.fail("timings_ms." + std::string(key), "is negative");
   }
   if (root.contains("corrections")) c.object(root, "corrections", "corrections");
+  if (root.contains("diff")) {
+    for (const auto& [key, value] : c.object(root, "diff", "diff")) {
+      if (key != "against") c.count(value, "diff." + std::string(key));
+    }
+  }
 }
 
 void check_tables(const Checker& c, const bj::object& root) {

@@ -11,6 +11,7 @@
 
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
+#include "diff/run_diff.hpp"
 #include "input/byte_source.hpp"
 #include "job/error_log.hpp"
 #include "job/etl_job.hpp"
@@ -342,6 +343,22 @@ std::vector<std::string> apply_retention(Session& session, std::size_t keep, con
   return retired;
 }
 
+// The manifest's "diff": counts of what this run changes against the run
+// published now (docs/DIFF.md), read from both runs' Parquet before the
+// manifest is sealed. No published run, or its directory retired: no diff.
+// A diff that fails only costs the diff (a warning), never the run.
+void add_diff_against_published(Session& session, const fs::path& staging, bj::object& extra) {
+  try {
+    const auto published = session.store().published();
+    if (!published) return;
+    const fs::path dir = session.data().run(published->run_id);
+    if (!fs::is_directory(dir)) return;
+    extra["diff"] = diff::summary_json(diff::diff_runs(dir, staging));
+  } catch (const std::exception& e) {
+    say(session.options(), std::string("warning: no diff against the published run: ") + e.what());
+  }
+}
+
 double ms_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
@@ -447,6 +464,7 @@ RunResult run_job_steps(const RunOptions& options, RunResult& result) {
                                      *result.base_run_id, k.base_movies, k.replaced, k.added, k.deleted,
                                      k.delete_ids_not_found, k.movies));
   }
+  if (t.exit_code == 0) add_diff_against_published(session, staging, t.extra);
   seal_manifest(staging, t.manifest, result.run_id, created_at, t.extra);
   if (telemetry) telemetry->transformed(result.run_id, t.manifest);
   if (t.exit_code != 0) {
