@@ -6,6 +6,7 @@
 // thread, so the network threads only ever do fast work: a cached response
 // is answered without leaving the thread that read the request.
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -31,6 +32,9 @@ struct ServiceOptions {
   // How long a ?run= id checked against the runs table is trusted before it
   // is checked again (a retired run stops being served after this).
   std::chrono::milliseconds run_check_ttl{2000};
+  // DATA_DIR/runs, where /v1/runs/{id}/diff reads the runs' Parquet; empty
+  // when this server has no run directories (serving only --db).
+  std::filesystem::path runs_dir;
 };
 
 struct Outcome {
@@ -70,6 +74,7 @@ class Service {
   Response load_data(const Request& request, const DataPlan& plan, const RunChoice& run,
                      const std::string& cache_key);
   Response handle_runs(const Request& request);
+  Response handle_run_diff(const Request& request, const std::string& run, const std::string& against);
   Response handle_readyz();
   RunChoice choose_run(const QueryList& query);
   bool run_recently_verified(const std::string& run_id);

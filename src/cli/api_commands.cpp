@@ -307,6 +307,11 @@ int run_serve(const ServeArgs& a) {
   api::ServiceOptions service_options;
   service_options.auth_required = !a.no_auth;
   service_options.cache_bytes = a.cache_bytes;
+  // Run directories for /v1/runs/{id}/diff: the data directory's, when this
+  // server has one (given, or the SQLite default).
+  if (!a.data_dir.empty() || a.db.empty()) {
+    service_options.runs_dir = fs::path(a.data_dir.empty() ? kDefaultDataDir : a.data_dir) / "runs";
+  }
   api::Service service(service_options, std::move(auth.verifier), pool, tracker, metrics, redis.get());
   if (a.access_log) service.set_access_log(write_access_log);
 

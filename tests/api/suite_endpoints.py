@@ -312,6 +312,12 @@ def runs_endpoint(s):
     check(listed[s.hand_run]["published"] and not listed[s.generated_run]["published"], "published flags")
     check_eq(listed[s.generated_run]["status"], "loaded", "older run status")
     check_eq(listed[s.hand_run]["manifest"]["counts"]["movies_kept"], 7, "manifest counts")
+    # The hand-made run replaced the generated one: none of its 7 ids is a generated id (those are
+    # far larger), so the diff adds all 7 and removes every generated movie (tests/diff has the details).
+    diff = s.get(f"/v1/runs/{s.hand_run}/diff?against={s.generated_run}").json()
+    generated_movies = listed[s.generated_run]["manifest"]["counts"]["movies_kept"]
+    check_eq((diff["movies"]["in_a"], diff["movies"]["in_b"], diff["movies"]["added"]), (generated_movies, 7, 7), "run diff")
+    check_eq(listed[s.hand_run]["manifest"]["diff"]["against"], s.generated_run, "the manifest's diff names the run it compared with")
 
 
 def conditional_requests(s):
