@@ -76,8 +76,15 @@ struct Events::Redis {
       throw std::runtime_error(why);
     }
     redisSetTimeout(context, kRedisTimeout);
-    if (!endpoint.password.empty()) freeReplyObject(command({"AUTH", endpoint.password}));
-    if (endpoint.database != 0) freeReplyObject(command({"SELECT", std::to_string(endpoint.database)}));
+    // A refused AUTH or SELECT must not leave the connection behind: the next
+    // event would go out unauthenticated, or into database 0.
+    try {
+      if (!endpoint.password.empty()) freeReplyObject(command({"AUTH", endpoint.password}));
+      if (endpoint.database != 0) freeReplyObject(command({"SELECT", std::to_string(endpoint.database)}));
+    } catch (...) {
+      drop();
+      throw;
+    }
   }
 };
 
