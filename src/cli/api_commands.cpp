@@ -251,10 +251,19 @@ void print_banner(const api::ServerOptions& options, std::uint16_t port, const s
 }
 
 // One line per answered request on stderr (JSON with --log-format json).
+// A token's `sub` is the client's text: control characters would forge lines.
+std::string printable(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
 void write_access_log(const api::AccessRecord& r) {
   obs::log("info",
            fmt::format("{} {} {} {}B {:.1f}ms run={} sub={}", r.method, r.route, r.status, r.bytes, r.seconds * 1000,
-                       r.run_id.empty() ? "-" : r.run_id, r.subject.empty() ? "-" : r.subject),
+                       r.run_id.empty() ? "-" : r.run_id, r.subject.empty() ? "-" : printable(r.subject)),
            {{"event", "access"}, {"method", std::string(r.method)}, {"route", std::string(r.route)},
             {"status", std::to_string(r.status)}, {"bytes", std::to_string(r.bytes)},
             {"duration_ms", fmt::format("{:.3f}", r.seconds * 1000)}, {"run_id", std::string(r.run_id)},

@@ -94,7 +94,8 @@ Events::Events(EventOptions options) : options_(std::move(options)), host_(hostn
     try {
       redis_->endpoint = parse_redis_url(options_.redis_url);
     } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(fmt::format("--events '{}': {}", options_.redis_url, e.what()));
+      // The URL may hold a password: never repeat it.
+      throw std::invalid_argument(fmt::format("--events: {}", e.what()));
     }
   }
 }

@@ -41,7 +41,9 @@ std::string json_log_line(std::string_view level, std::string_view message, cons
   line["time"] = utc_now_ms();
   line["level"] = level;
   line["message"] = message;
-  for (const auto& [key, value] : fields) line[key] = value;
+  for (const auto& [key, value] : fields) {
+    if (key != "time" && key != "level" && key != "message") line[key] = value;  // fixed keys stay
+  }
   return boost::json::serialize(line);
 }
 
