@@ -25,11 +25,13 @@ export function adoptFragmentToken() {
 
 export async function api(path, params = {}) {
   const t = token.get();
-  if (!t) throw new AuthError('Sign in with an API token to see the data.');
   const query = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') query.set(k, v);
   const q = query.toString();
-  const response = await fetch(q ? `${path}?${q}` : path, { headers: { Authorization: `Bearer ${t}` } });
+  // Without a token the request is still tried: a server started with
+  // --no-auth answers it; any other answers 401 and the sign-in box appears.
+  const headers = t ? { Authorization: `Bearer ${t}` } : {};
+  const response = await fetch(q ? `${path}?${q}` : path, { headers });
   let body = null;
   try {
     body = await response.json();
@@ -37,7 +39,8 @@ export async function api(path, params = {}) {
     body = null;
   }
   const message = body?.error?.message ?? `${response.status} ${response.statusText}`;
-  if (response.status === 401) throw new AuthError(`The token was refused: ${message}. Sign in again.`);
+  if (response.status === 401)
+    throw new AuthError(t ? `The token was refused (${message}). Paste a new one.` : 'Paste an API token to see the data.');
   if (!response.ok) throw new Error(`${path}: ${message}`);
   return body;
 }
