@@ -1,3 +1,4 @@
+cmake_policy(SET CMP0057 NEW)  # IN_LIST
 # Generates a C++ source holding every file of the built dashboard (web/build.sh's
 # output directory), so `marquee serve` carries its UI with nothing beside it
 # (run by the build, see src/api/CMakeLists.txt).

@@ -18,12 +18,18 @@ const observer = new ResizeObserver((entries) => {
   }
 });
 
-export function destroyCharts() {
-  for (const c of charts) {
+// The charts drawn so far: a view being replaced destroys only these, not
+// the ones its successor has already made.
+export function currentCharts() {
+  return [...charts];
+}
+
+export function destroyCharts(list = currentCharts()) {
+  for (const c of list) {
     observer.unobserve(c.root.parentElement);
     c.destroy();
+    charts.delete(c);
   }
-  charts.clear();
 }
 
 function csvCell(v) {

@@ -4,7 +4,7 @@
 // can be bookmarked or shared without its token.
 import './style.css';
 import { AuthError, adoptFragmentToken, api, token } from './api.js';
-import { destroyCharts } from './charts.js';
+import { currentCharts, destroyCharts } from './charts.js';
 import { el } from './dom.js';
 import { renderGenres } from './genres.js';
 import { renderCompanies } from './companies.js';
@@ -75,10 +75,12 @@ async function render() {
   status.textContent = 'Loading…';
   status.classList.remove('error');
   main.setAttribute('aria-busy', 'true');
+  document.getElementById('run-select').value = state.run;
+  const old = currentCharts();
   try {
     const content = await views[state.view](state);
     if (mine !== generation) return;  // a newer render started meanwhile
-    destroyCharts();
+    destroyCharts(old);
     main.replaceChildren(content);
     status.textContent = '';
     document.body.dataset.ready = `${state.view}:${state.run}`;
@@ -102,6 +104,13 @@ async function start() {
 
 adoptFragmentToken();
 readFragment();
+// A dashboard link pasted into an open tab changes only the fragment.
+window.addEventListener('hashchange', () => {
+  if (!new URLSearchParams(location.hash.slice(1)).has('token')) return;
+  adoptFragmentToken();
+  readFragment();
+  start();
+});
 document.querySelectorAll('nav button').forEach((b) => b.addEventListener('click', () => update({ view: b.dataset.view })));
 document.getElementById('run-select').addEventListener('change', (e) => update({ run: e.target.value }));
 document.getElementById('sign-out').addEventListener('click', () => showSignIn('Signed out. Paste a token to sign in again.'));
