@@ -175,6 +175,26 @@ async function main() {
     await waitReady(page, 'genres:');
     const byCount = await checkMostPopular(page, '', 'movie_count');
 
+    section('year range');
+    await page.fill('input[data-control="from"]', '1990');
+    await page.press('input[data-control="from"]', 'Enter');
+    await page.waitForFunction(() => location.hash.includes('from=1990'));
+    await waitReady(page, 'genres:');
+    await page.fill('input[data-control="to"]', '1995');
+    await page.press('input[data-control="to"]', 'Enter');
+    await page.waitForFunction(() => location.hash.includes('to=1995'));
+    await waitReady(page, 'genres:');
+    const ranged = await v1('/v1/genres/most-popular', { by: 'movie_count', from: 1990, to: 1995 });
+    checkEq((await tableOf(page, 'most-popular')).map((r) => [r.year, r.cells[0], r.values[0]]),
+      ranged.years.map((y) => [y.year, y.genre_name, str(y.value)]), 'most-popular 1990-1995');
+    checkEq(ranged.years.length, 6, 'six years in 1990-1995');
+    for (const key of ['from', 'to']) {
+      await page.fill(`input[data-control="${key}"]`, '');
+      await page.press(`input[data-control="${key}"]`, 'Enter');
+      await page.waitForFunction((k) => !location.hash.includes(`${k}=`), key);
+    }
+    await waitReady(page, 'genres:');
+
     section('genres: comparison of chosen genres');
     const genreYears = await v1('/v1/genres/years');
     const compare = await tableOf(page, 'genre-compare');
@@ -268,6 +288,7 @@ async function main() {
     await fresh.goto(`${server.base}/`);
     await waitReady(fresh, 'sign-in');
     check(await fresh.isVisible('#sign-in'), 'a missing token shows the sign-in box');
+    await fresh.evaluate(() => { document.body.dataset.ready = 'before'; });
     await fresh.goto(`${server.base}/#token=${expiredToken()}`);
     await waitReady(fresh, 'sign-in');
     check(await fresh.isVisible('#sign-in'), 'an expired token shows the sign-in box');

@@ -41,6 +41,6 @@ export async function api(path, params = {}) {
   const message = body?.error?.message ?? `${response.status} ${response.statusText}`;
   if (response.status === 401)
     throw new AuthError(t ? `The token was refused (${message}). Paste a new one.` : 'Paste an API token to see the data.');
-  if (!response.ok) throw new Error(`${path}: ${message}`);
+  if (!response.ok) throw Object.assign(new Error(`${path}: ${message}`), { status: response.status });
   return body;
 }

@@ -88,7 +88,11 @@ async function companyPanels(id, state) {
 
 export async function renderCompanies(state) {
   const ids = chosen(state);
-  const companies = await Promise.all(ids.map((id) => companyPanels(id, state)));
+  // A company absent from the chosen run is said so, not an error for the whole view.
+  const companies = await Promise.all(ids.map((id) => companyPanels(id, state).catch((error) => {
+    if (error.status !== 404) throw error;
+    return { name: `Company ${id}`, panels: [el('p', { class: 'empty' }, 'Not in this run.')] };
+  })));
   const remove = (id) => update({ companies: ids.filter((x) => x !== id).join(',') });
   return el('div', { class: 'view', 'data-view': 'companies' },
     el('div', { class: 'controls' }, searchBox(state),

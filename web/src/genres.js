@@ -19,12 +19,16 @@ export async function renderGenres(state) {
     api('/v1/genres', { run }),
     api('/v1/genres/years', { ...years(state), run }),
   ]);
-  // A colour per genre id, the same in both charts.
-  const colour = new Map(list.genres.map((g, i) => [g.id, PALETTE[i % PALETTE.length]]));
+  // Colours are handed out per chart in order of importance, so that the few
+  // genres on screen get the most distinguishable ones.
+  const paint = (ids) => new Map(ids.map((id, i) => [id, PALETTE[i % PALETTE.length]]));
 
   // Most popular: one bar per year, one series per genre that wins a year.
   const ys = popular.years.map((r) => r.year);
-  const winners = [...new Map(popular.years.map((r) => [r.genre_id, r.genre_name])).entries()];
+  const wins = new Map();
+  for (const r of popular.years) wins.set(r.genre_id, { name: r.genre_name, n: (wins.get(r.genre_id)?.n ?? 0) + 1 });
+  const winners = [...wins.entries()].sort((a, b) => b[1].n - a[1].n || a[0] - b[0]).map(([id, w]) => [id, w.name]);
+  const winColour = paint(winners.map(([id]) => id));
   const mostPopular = chartPanel({
     id: 'most-popular',
     title: `Most popular genre per year, by ${MEASURES.find(([k]) => k === state.by)[1].toLowerCase()}`,
@@ -32,7 +36,7 @@ export async function renderGenres(state) {
     kind: 'bars',
     format: formatOf(state.by),
     columns: [{ label: 'Genre', values: popular.years.map((r) => r.genre_name) }],
-    series: winners.map(([id, name]) => ({ label: name, color: colour.get(id),
+    series: winners.map(([id, name]) => ({ label: name, color: winColour.get(id),
       values: popular.years.map((r) => (r.genre_id === id ? r.value : null)) })),
     tableSeries: [{ label: 'Value', values: popular.years.map((r) => r.value) }],
   });
@@ -41,6 +45,7 @@ export async function renderGenres(state) {
   const byCount = [...list.genres].sort((a, b) => b.movie_count - a.movie_count || a.id - b.id);
   const picked = state.genres ? state.genres.split(',').map(Number) : byCount.slice(0, 3).map((g) => g.id);
   const pickedSet = new Set(picked);
+  const colour = paint(list.genres.filter((g) => pickedSet.has(g.id)).map((g) => g.id));
   const allYears = [...new Set(genreYears.genre_years.map((r) => r.year))].sort((a, b) => a - b);
   const cell = new Map(genreYears.genre_years.map((r) => [`${r.genre_id}/${r.year}`, r]));
   const compare = chartPanel({
@@ -61,7 +66,7 @@ export async function renderGenres(state) {
   const picker = el('fieldset', { class: 'genre-picker' }, el('legend', {}, 'Genres to compare'),
     ...byCount.map((g) => el('label', {},
       el('input', { type: 'checkbox', checked: pickedSet.has(g.id), 'data-genre': g.id, onchange: () => toggle(g.id) }),
-      el('span', { class: 'swatch', 'data-colour': colour.get(g.id) }), ` ${g.name}`)));
+      pickedSet.has(g.id) ? el('span', { class: 'swatch', 'data-colour': colour.get(g.id) }) : null, ` ${g.name}`)));
 
   const view = el('div', { class: 'view', 'data-view': 'genres' },
     el('div', { class: 'controls' }, select('Measure', 'by', state.by, MEASURES), yearRange(state)),

@@ -92,6 +92,7 @@ async function render() {
 }
 
 async function start() {
+  document.body.dataset.ready = 'starting';
   document.getElementById('sign-in').hidden = true;
   document.body.classList.remove('signed-out');
   try {

@@ -13,8 +13,8 @@ function report(manifest) {
   const counts = manifest.counts ?? {};
   const reasons = Object.entries(manifest.diagnostics ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   return el('div', { class: 'report' },
-    el('dl', { class: 'counts' }, ...COUNTS.flatMap(([k, label]) => [el('dt', {}, label),
-      el('dd', { 'data-count': k }, count.exact(counts[k]))])),
+    el('dl', { class: 'counts' }, ...COUNTS.map(([k, label]) => el('div', {}, el('dt', {}, label),
+      el('dd', { 'data-count': k }, count.exact(counts[k]))))),
     el('table', { class: 'reasons' },
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Severity / reason'), el('th', { scope: 'col' }, 'Lines'))),
       el('tbody', {}, ...reasons.map(([k, n]) => el('tr', { 'data-reason': k }, el('th', { scope: 'row' }, k),
