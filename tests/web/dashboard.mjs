@@ -248,6 +248,19 @@ async function main() {
     const split = await companyFigures('split');
     check(JSON.stringify(split.years) !== JSON.stringify(full.years), 'split figures differ from full ones');
 
+    section('two companies side by side');
+    const second = [...listed.companies].sort((a, b) => b.movie_count - a.movie_count || a.id - b.id)[1];
+    await page.fill('#company-search', second.name.slice(0, 4));
+    await page.click(`#company-results button[data-company="${second.id}"]`, { timeout: 10000 });
+    await page.waitForSelector(`table[data-table="company-money-${second.id}"]`, { state: 'attached' });
+    await waitReady(page, 'companies:');
+    checkEq(await page.$$eval('article.company', (a) => a.map((x) => Number(x.dataset.companyId))), [company.id, second.id],
+      'both companies are shown, in the order chosen');
+    const secondSplit = await v1(`/v1/companies/${second.id}/years`, { attribution: 'split' });
+    checkEq((await tableOf(page, `company-money-${second.id}`)).map((r) => [r.year, ...r.values]),
+      secondSplit.years.map((y) => [y.year, str(y.budget), str(y.revenue), str(y.profit)]), `${second.name}: split figures`);
+    await page.screenshot({ path: join(args.artifacts, 'companies-two.png'), fullPage: false });
+
     section('phone width');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(300);
