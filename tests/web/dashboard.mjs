@@ -167,7 +167,20 @@ async function main() {
       'the token is kept in sessionStorage');
     check(await page.isHidden('#sign-in'), 'no sign-in box with a valid token');
     check(await page.locator('[data-chart="most-popular"] canvas').count() === 1, 'the most-popular chart is drawn');
-    await checkMostPopular(page, '', 'popularity_total');
+    const byTotal = await checkMostPopular(page, '', 'popularity_total');
+
+    section('hovering a year shows its exact figure');
+    const box = await page.locator('[data-chart="most-popular"] .u-over').boundingBox();
+    await page.mouse.move(box.x + box.width * 0.8, box.y + box.height / 2);
+    const legend = await page.$$eval('[data-chart="most-popular"] .u-legend tr.u-series',
+      (trs) => trs.map((tr) => [tr.querySelector('.u-label')?.textContent, tr.querySelector('.u-value')?.textContent]));
+    const hovered = byTotal.years.find((y) => String(y.year) === legend[0]?.[1]);
+    check(hovered, `the legend names a year of the answer: ${JSON.stringify(legend[0])}`);
+    if (hovered) {
+      const exact = new Intl.NumberFormat('en-US', { maximumFractionDigits: 6 }).format(hovered.value);
+      checkEq(legend.find(([label]) => label === hovered.genre_name)?.[1], exact, `legend value of ${hovered.year}`);
+    }
+    await page.mouse.move(0, 0);
     await page.screenshot({ path: join(args.artifacts, 'genres.png'), fullPage: true });
 
     await page.selectOption('select[data-control="by"]', 'movie_count');
