@@ -14,6 +14,8 @@ build=(cmake ninja-build g++ pkg-config
 # Test tooling: independent checkers and real servers (never mocks).
 test=(python3 sqlite3 postgresql redis-server clang libclang-rt-14-dev curl zip procps openssl prometheus)
 bench=(wrk nginx hyperfine)
+# The dashboard's end-to-end tests drive Debian's Chromium (tests/web).
+test+=(chromium)
 
 want=("${build[@]}" "${test[@]}")
 [[ "${1:-}" == "--bench" ]] && want+=("${bench[@]}")

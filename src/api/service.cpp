@@ -110,6 +110,7 @@ Service::Service(ServiceOptions options, std::optional<JwtVerifier> verifier, Co
       metrics_(metrics),
       redis_(redis),
       cache_(options.cache_bytes),
+      assets_(embedded_web_files()),
       openapi_json_(openapi_document()),
       openapi_etag_(etag_of(openapi_json_)) {}
 
@@ -201,6 +202,7 @@ Response Service::guarded(Work&& work) {
 
 Outcome Service::dispatch(const Request& request, Clock::time_point start, std::size_t& route_index) {
   const Target target = parse_target(request.target);
+  if (StaticAssets::owns(target.path)) return {assets_.serve(request.method, target.path, request.if_none_match), {}};
   const auto match = match_route(target.path);
   if (!match)
     throw ApiError{404, "not_found", fmt::format("no such route: {}", utf8::truncate(target.path, 100)), ""};

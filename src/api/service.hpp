@@ -22,6 +22,7 @@
 #include "api/publish_watcher.hpp"
 #include "api/redis_cache.hpp"
 #include "api/response_cache.hpp"
+#include "api/static_assets.hpp"
 
 namespace marquee::api {
 
@@ -94,6 +95,7 @@ class Service {
   Metrics& metrics_;
   RedisCache* redis_;
   ResponseCache cache_;
+  StaticAssets assets_;  // the dashboard at / and /ui/
   std::string openapi_json_;
   std::string openapi_etag_;
   std::function<std::size_t()> connection_counter_;

@@ -244,8 +244,13 @@ void print_banner(const api::ServerOptions& options, std::uint16_t port, const s
     const std::string token = api::mint_hs256(*secret, request);
     std::printf("token (valid 24h; `marquee token --sub NAME` mints more):\n  %s\n", token.c_str());
     std::printf("try:\n  curl -H 'Authorization: Bearer %s' %s/v1/genres/most-popular\n", token.c_str(), base.c_str());
+    // The token rides in the fragment, which browsers never send to a server.
+    std::printf("dashboard (signed in for 24h):\n  %s/#token=%s\n", base.c_str(), token.c_str());
   } else if (a.no_auth) {
     std::printf("try:\n  curl %s/v1/genres/most-popular\n", base.c_str());
+    std::printf("dashboard:\n  %s/\n", base.c_str());
+  } else {
+    std::printf("dashboard (paste a token into its sign-in box):\n  %s/\n", base.c_str());
   }
   std::fflush(stdout);
 }
