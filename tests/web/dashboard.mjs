@@ -74,6 +74,21 @@ async function v1(path, params = {}) {
 }
 
 // ---- page helpers
+// Marks the page not ready, so that the next waitReady waits for the render
+// an action starts rather than returning on the previous one.
+async function unready(page) {
+  await page.evaluate(() => { delete document.body.dataset.ready; });
+}
+// Polls `read` until it equals `expected` (a render may still be under way).
+async function eventuallyEq(read, expected, what, ms = 10000) {
+  const deadline = Date.now() + ms;
+  let actual = await read();
+  while (JSON.stringify(actual) !== JSON.stringify(expected) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    actual = await read();
+  }
+  checkEq(actual, expected, what);
+}
 async function waitReady(page, key) {
   await page.waitForFunction((k) => document.body.dataset.ready === k, key, { timeout: 15000 });
 }
@@ -189,16 +204,18 @@ async function main() {
     const byCount = await checkMostPopular(page, '', 'movie_count');
 
     section('year range');
+    await unready(page);
     await page.fill('input[data-control="from"]', '1990');
     await page.press('input[data-control="from"]', 'Enter');
     await page.waitForFunction(() => location.hash.includes('from=1990'));
     await waitReady(page, 'genres:');
+    await unready(page);
     await page.fill('input[data-control="to"]', '1995');
     await page.press('input[data-control="to"]', 'Enter');
     await page.waitForFunction(() => location.hash.includes('to=1995'));
     await waitReady(page, 'genres:');
     const ranged = await v1('/v1/genres/most-popular', { by: 'movie_count', from: 1990, to: 1995 });
-    checkEq((await tableOf(page, 'most-popular')).map((r) => [r.year, r.cells[0], r.values[0]]),
+    await eventuallyEq(async () => (await tableOf(page, 'most-popular')).map((r) => [r.year, r.cells[0], r.values[0]]),
       ranged.years.map((y) => [y.year, y.genre_name, str(y.value)]), 'most-popular 1990-1995');
     checkEq(ranged.years.length, 6, 'six years in 1990-1995');
     for (const key of ['from', 'to']) {
