@@ -31,6 +31,9 @@ struct ServiceOptions {
   // How long a ?run= id checked against the runs table is trusted before it
   // is checked again (a retired run stops being served after this).
   std::chrono::milliseconds run_check_ttl{2000};
+  // On a standby: /readyz answers 503 (replica_lagging) once an announced
+  // publish has waited longer than this for the standby to replay it.
+  std::chrono::milliseconds max_replica_lag{5000};
 };
 
 struct Outcome {

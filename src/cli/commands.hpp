@@ -33,5 +33,6 @@ inline void add_max_record_bytes_option(CLI::App* cmd, std::size_t& value) {
 void add_etl_commands(CLI::App& app, Commands& commands);       // etl, generate
 void add_storage_commands(CLI::App& app, Commands& commands);   // run, load, migrate, runs, publish
 void add_api_commands(CLI::App& app, Commands& commands);       // serve, token
+void add_split_command(CLI::App& app, Commands& commands);      // split (called by add_etl_commands)
 
 }  // namespace marquee::cli
