@@ -153,7 +153,8 @@ class Stack:
         published_at, out = None, []
         for line in p.stdout:
             out.append(line)
-            if published_at is None and "published" in line:
+            if published_at is None and (line.startswith("run ") or line.startswith("published run")) \
+                    and "published" in line:
                 published_at = time.monotonic()
         err = p.stderr.read()
         if p.wait(timeout=300) != 0:
@@ -192,11 +193,23 @@ class Stack:
                 time.sleep(0.05)
 
 
+def published_run(out):
+    """The run id of `marquee run`'s "run <id> published" line."""
+    for line in out.splitlines():
+        words = line.split()
+        if len(words) == 3 and words[0] == "run" and words[2] == "published":
+            return words[1]
+    raise RuntimeError("marquee run printed no published run: " + out)
+
+
 def route_set(port, token):
-    status, _, body = get(port, "/v1/companies?limit=5", token)
+    status, _, body = get(port, "/v1/companies?limit=1000", token)
     if status != 200:
         raise RuntimeError("cannot list companies: %d %s" % (status, body[:200]))
-    ids = [c["id"] for c in json.loads(body)["companies"]]
+    # The companies with the most movies: present in the second run too (its
+    # input is the first one with other budgets), so no route turns into a 404.
+    companies = sorted(json.loads(body)["companies"], key=lambda c: (-c["movie_count"], c["id"]))
+    ids = [c["id"] for c in companies[:5]]
     paths = ["/v1/genres", "/v1/genres/most-popular?from=1990&to=2010", "/v1/genres/years?from=2000&to=2005",
              "/v1/companies?limit=20", "/v1/companies?q=a&limit=10"]
     for i in ids:
@@ -232,7 +245,10 @@ def main():
         fn()
         events.append("%5.1f s %s (%.2f s)" % (t - started, name, time.monotonic() - t))
 
+    job_started = []
+
     def publish(name, args, run_of):
+        job_started.append(time.monotonic())
         out, at = st.job(args)
         run = run_of(out)
         delays = st.wait_switch(run, at, a.token)
@@ -248,7 +264,7 @@ def main():
         time.sleep(1.5)
         second = {}
         step("publish a new run (marquee run)", lambda: publish(
-            "marquee run", ["run", a.second_input], lambda out: second.setdefault("run", out.split()[1])))
+            "marquee run", ["run", a.second_input], lambda out: second.setdefault("run", published_run(out))))
         time.sleep(1.5)
         step("roll back (marquee publish)", lambda: publish(
             "marquee publish", ["publish", a.first_run], lambda out: a.first_run))
@@ -271,10 +287,15 @@ def main():
 
     stale = 0
     for switch_time, run in switched_at:
-        # Only until the next publish: then another run is legitimately current.
-        later = [t for t, _ in switched_at if t > switch_time]
+        # Only until the next publish job starts: from its commit on, another
+        # run is legitimately current.
+        later = [t for t in job_started if t > switch_time]
         end = later[0] if later else float("inf")
-        stale += sum(1 for sent, r in load.seen if switch_time < sent < end and r != run)
+        late = [(sent, r) for sent, r in load.seen if switch_time < sent < end and r != run]
+        stale += len(late)
+        for sent, r in late[:5]:
+            print("STALE: sent %.3f s after every replica served %s, answered %s" % (sent - switch_time, run, r),
+                  file=sys.stderr)
 
     report = {
         "replicas": len(st.replica_ports), "clients": a.clients, "seconds": round(elapsed, 1),

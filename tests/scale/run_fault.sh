@@ -43,7 +43,18 @@ cleanup() {
 trap cleanup EXIT
 
 "$MARQUEE" generate --movies 3000 --seed 14 --out "$WORK/first.csv" >/dev/null
-"$MARQUEE" generate --movies 3000 --seed 15 --out "$WORK/second.csv" >/dev/null
+# The second run: the same movies with other budgets (every budget + 1000).
+python3 - "$WORK/first.csv" "$WORK/second.csv" <<'PY'
+import csv, sys
+with open(sys.argv[1], newline="", encoding="utf-8", errors="surrogateescape") as f:
+    rows = list(csv.reader(f))
+budget = rows[0].index("budget")
+for row in rows[1:]:
+    if len(row) > budget and row[budget].isdigit() and int(row[budget]) > 0:
+        row[budget] = str(int(row[budget]) + 1000)
+with open(sys.argv[2], "w", newline="", encoding="utf-8", errors="surrogateescape") as f:
+    csv.writer(f, lineterminator="\n").writerows(rows)
+PY
 MARQUEE=$MARQUEE timeout 120 "$ROOT/scripts/stack.sh" up --replicas "$REPLICAS" --dir "$WORK/stack" >"$WORK/up.txt"
 mapfile -t LINES <"$WORK/up.txt"
 [[ ${#LINES[@]} -eq 3 && ${LINES[0]} == http://127.0.0.1:* && ${LINES[1]} == postgresql://* ]] \
