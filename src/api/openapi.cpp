@@ -131,7 +131,8 @@ bj::value schemas() {
   s["Health"] = object_schema({{"status", bj::object{{"type", "string"}, {"enum", bj::array{"ok"}}}}});
   s["Ready"] = object_schema({{"status", bj::object{{"type", "string"}, {"enum", bj::array{"ready"}}}},
                               {"run", string_schema()},
-                              {"generation", integer_schema()}});
+                              {"generation", integer_schema()},
+                              {"standby", bj::object{{"type", "boolean"}}}});
   return s;
 }
 

@@ -409,9 +409,13 @@ Response Service::handle_readyz() {
   return with_model([&](store::ReadModel& model) {
     const auto published = model.published();
     if (!published) throw service_unavailable("not_ready", "no run is published yet");
+    if (const auto since = tracker_.waiting_since();
+        since && std::chrono::steady_clock::now() - *since > options_.max_replica_lag)
+      throw service_unavailable("replica_lagging",
+                                "the standby has not replayed the latest announced publish within --max-replica-lag");
     JsonWriter w;
     w.begin_object().field("status", "ready").field("run", published->run_id);
-    w.field("generation", published->generation).end_object();
+    w.field("generation", published->generation).field("standby", tracker_.standby()).end_object();
     return json_response(200, w.take());
   });
 }

@@ -36,6 +36,9 @@ struct ServiceOptions {
   // DATA_DIR/runs, where /v1/runs/{id}/diff reads the runs' Parquet; empty
   // when this server has no run directories (serving only --db).
   std::filesystem::path runs_dir;
+  // On a standby: /readyz answers 503 (replica_lagging) once an announced
+  // publish has waited longer than this for the standby to replay it.
+  std::chrono::milliseconds max_replica_lag{5000};
 };
 
 struct Outcome {

@@ -85,7 +85,7 @@ TEST_P(ServiceTest, HealthNeedsNoTokenAndNoRun) {
   EXPECT_EQ(r.body, R"({"status":"ok"})");
   EXPECT_EQ(error("/readyz", ""), (Error{503, "not_ready", ""}));
   publish("r1");
-  EXPECT_EQ(get("/readyz", "").body, R"({"status":"ready","run":"r1","generation":1})");
+  EXPECT_EQ(get("/readyz", "").body, R"({"status":"ready","run":"r1","generation":1,"standby":false})");
 }
 
 TEST_P(ServiceTest, NoPublishedRunIs503) {

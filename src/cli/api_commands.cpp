@@ -21,6 +21,7 @@
 #include "api/jwt.hpp"
 #include "api/metrics.hpp"
 #include "api/publish_watcher.hpp"
+#include "api/publish_channel.hpp"
 #include "api/redis_cache.hpp"
 #include "api/server.hpp"
 #include "api/service.hpp"
@@ -131,6 +132,7 @@ struct ServeArgs {
   std::string idle_timeout = "60s";
   std::string shutdown_timeout = "10s";
   std::string poll_interval = "250ms";
+  std::string max_replica_lag = "5s";
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 64 * 1024;
   std::size_t max_connections = 10'000;
@@ -164,6 +166,9 @@ void add_serve(CLI::App& app, ServeArgs& a) {
   cmd->add_option("--shutdown-timeout", a.shutdown_timeout, "Grace period for requests in flight on SIGTERM")
       ->capture_default_str();
   cmd->add_option("--poll-interval", a.poll_interval, "How often the published run is checked")->capture_default_str();
+  cmd->add_option("--max-replica-lag", a.max_replica_lag,
+                  "On a standby: /readyz is 503 when an announced publish waits longer than this for replay")
+      ->capture_default_str();
   cmd->add_option("--max-header-bytes", a.max_header_bytes, "Larger request headers get 431")->capture_default_str();
   cmd->add_option("--max-body-bytes", a.max_body_bytes, "Larger request bodies get 413")->capture_default_str();
   cmd->add_option("--max-connections", a.max_connections, "Open connections beyond this are refused")
@@ -303,6 +308,17 @@ int run_serve(const ServeArgs& a) {
   watch.poll_interval = std::max(parse_duration(a.poll_interval, "--poll-interval"), milliseconds(10));
   api::PublishWatcher watcher(url, [](const std::string& u) { return store::connect(u); }, tracker, metrics, watch);
   watcher.refresh();
+  // Publish announcements on Redis (api/publish_channel.hpp): how a replica
+  // on a standby, which cannot LISTEN, learns of a publish at once.
+  std::unique_ptr<api::PublishSubscriber> subscriber;
+  if (!a.redis.empty() && api::is_postgres_url(url)) {
+    try {
+      subscriber = std::make_unique<api::PublishSubscriber>(
+          api::parse_redis_url(a.redis), [&watcher](const api::Announcement& m) { watcher.announce(m.run_id, m.lsn); });
+    } catch (const std::invalid_argument& e) {
+      throw InputError(fmt::format("--redis: {}", e.what()));
+    }
+  }
   if (!tracker.database_ok())
     obs::log("warning", "WARNING: the database is not reachable yet; answering 503 until it is", {}, "serve");
 
@@ -326,6 +342,8 @@ int run_serve(const ServeArgs& a) {
   if (!a.data_dir.empty() || a.db.empty()) {
     service_options.runs_dir = fs::path(a.data_dir.empty() ? kDefaultDataDir : a.data_dir) / "runs";
   }
+  service_options.max_replica_lag =
+      std::chrono::duration_cast<milliseconds>(parse_duration(a.max_replica_lag, "--max-replica-lag"));
   api::Service service(service_options, std::move(auth.verifier), pool, tracker, metrics, redis.get());
   if (a.access_log) service.set_access_log(write_access_log);
 
@@ -336,8 +354,10 @@ int run_serve(const ServeArgs& a) {
     throw InputError(e.what());
   }
   watcher.start();
+  if (subscriber) subscriber->start();
   print_banner(options, server.port(), auth.secret, a);
   server.run();
+  if (subscriber) subscriber->stop();
   watcher.stop();
   obs::log("info", "stopped", {}, "serve");
   return 0;
