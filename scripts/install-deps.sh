@@ -16,6 +16,8 @@ test=(python3 sqlite3 postgresql redis-server clang libclang-rt-14-dev curl zip 
 bench=(wrk nginx hyperfine)
 # The dashboard's end-to-end tests drive Debian's Chromium (tests/web).
 test+=(chromium)
+# The scale-out stack and its fault test put HAProxy in front of the replicas (tests/scale).
+test+=(haproxy)
 
 want=("${build[@]}" "${test[@]}")
 [[ "${1:-}" == "--bench" ]] && want+=("${bench[@]}")
