@@ -251,4 +251,15 @@ if skipped:
 else:
     w("Nothing: every benchmark ran.")
 w("")
+# Sections measured by other scripts (the scale-out stack, hand-run profiles)
+# follow this marker; a rewrite keeps them rather than dropping their figures.
+KEEP_MARKER = "<!-- Sections below are not written by bench/report.py, which keeps them. -->"
+kept = ""
+if os.path.exists(out_path):
+    old = open(out_path).read()
+    if KEEP_MARKER in old:
+        kept = old[old.index(KEEP_MARKER):]
+if kept:
+    w(kept.rstrip("\n"))
+    w("")
 open(out_path, "w").write("\n".join(lines))

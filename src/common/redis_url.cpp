@@ -37,6 +37,10 @@ RedisEndpoint parse_redis_url(std::string_view url) {
   }
   if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
     endpoint.port = parse_number(rest.substr(colon + 1), "port");
+    // A port outside TCP's range would be truncated by the socket layer and
+    // reach some other service, or none, without saying so.
+    if (endpoint.port < 1 || endpoint.port > 65535)
+      throw std::invalid_argument(fmt::format("redis URL: port {} is outside 1-65535", endpoint.port));
     rest = rest.substr(0, colon);
   }
   if (rest.empty()) throw std::invalid_argument("redis URL has no host");

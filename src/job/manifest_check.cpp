@@ -1,5 +1,6 @@
 #include "job/manifest_check.hpp"
 
+#include <chrono>
 #include <regex>
 #include <set>
 #include <string>
@@ -68,6 +69,15 @@ std::string directory_name(const fs::path& dir) {
   return normal.has_filename() ? normal.filename().string() : normal.parent_path().filename().string();
 }
 
+// YYYY-MM-DD at the front, already matched by the pattern.
+bool real_date(const std::string& timestamp) {
+  const auto number = [&](std::size_t at, std::size_t n) { return std::stoi(timestamp.substr(at, n)); };
+  const std::chrono::year_month_day day{std::chrono::year{number(0, 4)},
+                                        std::chrono::month{static_cast<unsigned>(number(5, 2))},
+                                        std::chrono::day{static_cast<unsigned>(number(8, 2))}};
+  return day.ok();
+}
+
 void check_identity(const Checker& c, const bj::object& root, const fs::path& dir) {
   for (const auto& [key, value] : root) {
     if (!kTopLevel.contains(std::string_view(key))) c.fail(key, "is not a manifest field this Marquee knows");
@@ -86,9 +96,12 @@ void check_identity(const Checker& c, const bj::object& root, const fs::path& di
     c.fail("run_id", fmt::format("is '{}' but the directory is named '{}'", run_id, directory_name(dir)));
   }
   static const std::regex timestamp(R"(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?Z)");
-  if (!std::regex_match(c.string(root, "created_at", "created_at"), timestamp)) {
+  const std::string created_at = c.string(root, "created_at", "created_at");
+  if (!std::regex_match(created_at, timestamp)) {
     c.fail("created_at", "is not a UTC timestamp like 2024-05-01T12:00:00.000Z");
   }
+  // The pattern lets 2024-02-30 through; the calendar does not.
+  if (!real_date(created_at)) c.fail("created_at", fmt::format("'{}' is not a date in the calendar", created_at.substr(0, 10)));
 }
 
 void check_input(const Checker& c, const bj::object& root) {

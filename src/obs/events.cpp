@@ -1,5 +1,7 @@
 #include "obs/events.hpp"
 
+#include <chrono>
+
 #include <fcntl.h>
 #include <hiredis/hiredis.h>
 #include <unistd.h>
@@ -39,6 +41,10 @@ constexpr timeval kRedisTimeout{0, 500'000};
 struct Events::Redis {
   RedisEndpoint endpoint;
   redisContext* context = nullptr;
+  // After a failed connect, later events skip Redis for a while: a blackholed
+  // server would otherwise cost every event the full connect timeout.
+  std::chrono::steady_clock::time_point retry_after{};
+  static constexpr std::chrono::seconds kRetryAfter{10};
 
   ~Redis() { drop(); }
   void drop() {
@@ -69,10 +75,14 @@ struct Events::Redis {
     return reply;
   }
   void connect() {
+    if (std::chrono::steady_clock::now() < retry_after) {
+      throw std::runtime_error(fmt::format("not retried: the last connection failed under {} s ago", kRetryAfter.count()));
+    }
     context = redisConnectWithTimeout(endpoint.host.c_str(), endpoint.port, kRedisTimeout);
     if (context == nullptr || context->err) {
       const std::string why = context ? context->errstr : "out of memory";
       drop();
+      retry_after = std::chrono::steady_clock::now() + kRetryAfter;
       throw std::runtime_error(why);
     }
     redisSetTimeout(context, kRedisTimeout);

@@ -85,6 +85,7 @@ case_load_validates_every_manifest_field() {
   expect_load_refused "$(tampered_copy "$good" 'm["schema_version"] = "1"')" 'field "schema_version" is not an integer' "schema_version \"1\""
   expect_load_refused "$(tampered_copy "$good" 'm["format"] = "orc"')" 'field "format"' "format orc"
   expect_load_refused "$(tampered_copy "$good" 'm["created_at"] = "garbage"')" 'field "created_at"' "created_at garbage"
+  expect_load_refused "$(tampered_copy "$good" 'm["created_at"] = "2023-02-29T12:00:00.000Z"')" "'2023-02-29' is not a date in the calendar" "created_at 29 February of a common year"
   expect_load_refused "$(tampered_copy "$good" 'm["counts"]["rejected"] += 1')" 'records_read = movies_kept + rejected + duplicates' "count identity"
   expect_load_refused "$(tampered_copy "$good" 'm["counts"]["movies_kept"] = -1')" 'field "counts.movies_kept"' "negative count"
   expect_load_refused "$(tampered_copy "$good" 'm["tables"]["extra"] = {"file": "tables/movie.parquet", "rows": 1}')" 'field "tables.extra"' "extra table"
