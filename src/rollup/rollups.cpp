@@ -15,6 +15,7 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <vector>
 
+#include "rollup/chunked_vector.hpp"
 #include "table/cell.hpp"
 
 namespace marquee::rollup {
@@ -340,8 +341,8 @@ class PairCounter {
 // adds the figures in input order, will touch.
 struct Rollups::State {
   boost::unordered_flat_map<CompanyYear, std::uint32_t, KeyHash> company_year_index;
-  std::vector<CompanyYear> company_year_keys;
-  std::vector<CompanyYearTotals> company_year_totals;
+  ChunkedVector<CompanyYear> company_year_keys;
+  ChunkedVector<CompanyYearTotals> company_year_totals;
   boost::unordered_flat_map<std::int64_t, std::uint32_t> genre_index;
   std::vector<std::int64_t> genre_ids;
   // pack(company_year index, genre index) -> movies. Mutable: reading it
@@ -456,8 +457,8 @@ void Rollups::State::add_genres(const model::Movie& movie, std::int32_t year, co
 namespace {
 
 // Indices 0..n-1 of `keys` in the keys' order.
-template <class Key>
-std::vector<std::uint32_t> order_of(const std::vector<Key>& keys) {
+template <class Keys>
+std::vector<std::uint32_t> order_of(const Keys& keys) {
   std::vector<std::uint32_t> order(keys.size());
   for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return keys[a] < keys[b]; });
