@@ -129,6 +129,71 @@ if rss:
     for e in rss:
         w(f"| {e['name']} | {e['kib'] / 1024:.0f} MiB |")
 
+
+# ---- profile and memory growth (issue 11) --------------------------------------------------
+
+STAGES = {
+    "marquee-read": "reader: bytes, RFC 4180 records, repair and resync, SHA-256 of the input",
+    "marquee-check": "validation (any order, one thread per core): fields, numbers, dates, the literals",
+    "marquee": "ordered stage 0: error log, counts, duplicate ids, dimensions, rollup sums",
+    "marquee-stage1": "ordered stage 1: movie table rows, Parquet encoding",
+    "marquee-stage2": "ordered stage 2: bridge table rows, Parquet encoding",
+    "marquee-compres": "Parquet page compression pool (zstd)",
+    "marquee-finish": "end: dimension and rollup tables, sorted and written",
+}
+profile = [e for e in index if e.get("section") == "profile"]
+if profile:
+    w("")
+    w("### Where the CPU goes, per stage")
+    w("")
+    records = profile[0]["records"]
+    w(f"`perf record -e cpu-clock` of one `marquee etl` of the real-shaped input ({records:,} records), "
+      "samples grouped by thread (every stage runs on threads named after it) and by library. Shares "
+      "of the process's CPU time, all threads together.")
+    for e in profile:
+        w("")
+        if e["by"] == "comm":
+            w("| thread | what it does | share of CPU |")
+            w("|---|---|---|")
+            for name, share in sorted(e["shares"].items(), key=lambda kv: -kv[1]):
+                w(f"| {name} | {STAGES.get(name, '')} | {share:.1f}% |")
+        else:
+            w("| library | share of CPU |")
+            w("|---|---|")
+            for name, share in sorted(e["shares"].items(), key=lambda kv: -kv[1]):
+                if share >= 0.5:
+                    w(f"| {name} | {share:.1f}% |")
+
+growth = [e for e in index if e.get("section") == "memory_growth"]
+if growth:
+    w("")
+    w("### Peak memory as the input grows")
+    w("")
+    w("`marquee etl` of real-shaped inputs (bench/scale_sample.py; \"company offset\" 2 gives every other "
+      "copy new company ids, 1 every copy). One run each.")
+    w("")
+    w("| copies | company offset | movies | companies | company-years | peak RSS |")
+    w("|---|---|---|---|---|---|")
+    for e in growth:
+        w(f"| {e['copies']} | {e['company_every']} | {e['movies']:,} | {e['companies']:,} | "
+          f"{e['company_years']:,} | {e['kib'] / 1024:.0f} MiB |")
+    small = [e for e in growth if e["company_every"] == 2]
+    many = [e for e in growth if e["company_every"] == 1]
+    if len(small) >= 2 and many:
+        a, b = small[0], small[1]
+        c = next((e for e in many if e["copies"] == b["copies"]), None)
+        if c is not None and c["companies"] != b["companies"]:
+            per_company = (c["kib"] - b["kib"]) / 1024 / ((c["companies"] - b["companies"]) / 1e6)
+            # The pair at the same companies-per-movie ratio grows both; take the companies' share out.
+            per_movie = ((b["kib"] - a["kib"]) / 1024 - per_company * (b["companies"] - a["companies"]) / 1e6) / \
+                ((b["movies"] - a["movies"]) / 1e6)
+            base = a["kib"] / 1024 - per_movie * a["movies"] / 1e6 - per_company * a["companies"] / 1e6
+            w("")
+            w(f"Linear model from these runs: peak RSS = {base:.0f} MiB + {per_movie:.0f} MiB per million movies "
+              f"+ {per_company:.0f} MiB per million companies (each company also brings its company-years).")
+            w(f"At 4.6 million movies and 2.5 million companies that predicts "
+              f"{base + per_movie * 4.6 + per_company * 2.5:.0f} MiB.")
+
 # ---- load ---------------------------------------------------------------------------------
 
 loads = [e for e in index if "json" in e and ("load" in e["section"] or e["section"].startswith("marquee run"))]
@@ -227,6 +292,10 @@ if big is not None:
 for e in rss:
     if "100x" in e["name"]:
         targets.append(("peak RSS at 100x under 1 GiB", f"{e['kib'] / 1024:.0f} MiB", e["kib"] < 2**20))
+for e in growth:
+    if e["copies"] == 1000:
+        targets.append((f"peak RSS at 1000x real-shaped ({e['movies']:,} movies, {e['companies']:,} companies) "
+                        "at most 1 GiB (issue 11)", f"{e['kib'] / 1024:.0f} MiB", e["kib"] <= 2**20))
 if api:
     cached = [e for e in api if "cached:" in e["name"] and "uncached" not in e["name"]]
     nginx = [e["rps"] for e in api if e["name"].startswith("nginx")]

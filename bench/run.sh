@@ -10,7 +10,8 @@
 # Knobs (environment): BENCH_RUNS (runs per small figure, default 5),
 # BENCH_BIG_RUNS (runs per 100x figure, default 3), BENCH_WRK_SECONDS (per
 # wrk run, default 5), BENCH_QUICK=1 (1x only: no 100x data, no 100x loads),
-# BENCH_SQLITE_100X=0 (no 100x load into SQLite), BENCH_WORK (scratch
+# BENCH_SQLITE_100X=0 (no 100x load into SQLite), BENCH_HUGE=1 (also the
+# peak memory of the 1000x real-shaped input, 3.9 GB), BENCH_WORK (scratch
 # directory, default build-bench/work; 100x needs ~15 GB: the SQLite database
 # and its WAL reach 10 GB during the load).
 # Benchmarks are not tests: ctest never runs this.
@@ -351,6 +352,67 @@ stop_background() {
 trap stop_background EXIT
 trap 'exit 130' INT TERM  # so that the EXIT trap stops the servers then too
 
+# Issue 11: where the CPU goes, per stage, on the real-shaped input. The etl's
+# threads are named after their stage (marquee-read, marquee-check, ...; the
+# calling thread keeps "marquee"), so perf's samples grouped by thread name
+# split the time by stage, and grouped by library show what zstd, SHA-256 and
+# the kernel take. cpu-clock sampling, because hardware counters are not
+# available on every machine here.
+profile_stages() {
+  local copies=100
+  [[ "$QUICK" == 1 ]] && copies=10
+  local file=$DATA/real_shaped_${copies}x.csv out=$WORK/out/profile
+  [[ -f "$file" ]] || { skip "profile" "$file is missing (needs the real sample)"; return; }
+  command -v perf >/dev/null || { skip "profile" "perf (Debian linux-perf) is not installed"; return; }
+  log "profiling marquee etl on $file"
+  perf record -q -e cpu-clock -F 999 -o "$WORK/etl.perf" -- "$M" etl "$file" --out "$out" >/dev/null 2>&1 ||
+    { skip "profile" "perf record failed (perf_event_paranoid?)"; return; }
+  local sort
+  for sort in comm dso; do
+    perf report -i "$WORK/etl.perf" --no-children --sort "$sort" --stdio -q 2>/dev/null |
+      python3 -c 'import json, sys
+shares = {}
+for line in sys.stdin:
+    parts = line.split()
+    if len(parts) >= 2 and parts[0].endswith("%"):
+        shares[" ".join(parts[1:])] = float(parts[0][:-1])
+print(json.dumps({"section": "profile", "by": sys.argv[1], "records": int(sys.argv[2]), "shares": shares}))' \
+        "$sort" "$((4627 * copies))" >>"$RESULTS/index.jsonl"
+  done
+  rm -rf "$out" "$WORK/etl.perf"
+}
+
+# Issue 11: how peak memory grows. Three real-shaped inputs: N copies and 10N
+# copies with the usual company offsets (every other copy), and 10N copies
+# whose every copy has companies of its own; the first pair gives memory per
+# million movies, the second per million companies (counted in each run's
+# manifest). BENCH_HUGE=1 adds the 1000x input (4.6 million movies, 3.9 GB).
+memory_growth() {
+  local head=$DATA_DIR/movies_metadata.head.csv n=10
+  [[ -f "$head" ]] || { skip "memory growth" "movies_metadata.head.csv not found in $DATA_DIR"; return; }
+  local specs=("$n 2" "$((n * 10)) 2" "$((n * 10)) 1")
+  [[ "${BENCH_HUGE:-0}" == 1 ]] && specs+=("1000 2")
+  local spec copies every file out kib
+  for spec in "${specs[@]}"; do
+    read -r copies every <<<"$spec"
+    file=$DATA/real_shaped_${copies}x_c${every}.csv out=$WORK/out/mem
+    [[ -f "$file" ]] || python3 "$ROOT/bench/scale_sample.py" "$head" "$copies" "$file" "$every"
+    rm -rf "$out"
+    kib=$(python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$M" etl "$file" --out "$out")
+    python3 - "$out/manifest.json" "$copies" "$every" "$kib" >>"$RESULTS/index.jsonl" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+print(json.dumps({"section": "memory_growth", "copies": int(sys.argv[2]), "company_every": int(sys.argv[3]),
+                  "kib": int(sys.argv[4]), "movies": m["counts"]["movies_kept"],
+                  "companies": m["tables"]["company"]["rows"], "company_years": m["tables"]["company_year"]["rows"]}))
+PY
+    rm -rf "$out"
+    [[ "$copies" == 1000 ]] && rm -f "$file"
+  done
+}
+
 main() {
   install
   build
@@ -365,6 +427,8 @@ main() {
   cat "$DATA"/*.csv >/dev/null
   etl_benchmarks
   real_shaped_benchmarks || skip "etl real-shaped" "failed; see the log above"
+  profile_stages || skip "profile" "failed; see the log above"
+  memory_growth || skip "memory growth" "failed; see the log above"
   micro_benchmarks
   load_benchmarks || skip "load" "failed; see the log above"
   api_benchmarks || skip "api" "failed; see the log above"

@@ -5,7 +5,10 @@ with the movie id offset in every copy (so copies are new movies, not
 duplicates) and the company ids offset in every other copy (so the number of
 distinct companies grows too). Everything else -- the literals, the text, the
 quirks, the id ranges -- keeps the real file's shape. Never commit the output.
-  scale_sample.py SRC COPIES OUT"""
+  scale_sample.py SRC COPIES OUT [COMPANY_EVERY]
+COMPANY_EVERY (default 2) offsets the company ids in every COMPANY_EVERY-th
+copy; 1 gives every copy companies of its own, 0 none: the benchmarks vary it
+to tell memory per movie from memory per company."""
 import ast
 import csv
 import sys
@@ -29,6 +32,7 @@ def shifted_companies(text, offset):
 
 def main():
     src, copies, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    every = int(sys.argv[4]) if len(sys.argv) > 4 else 2
     csv.field_size_limit(1 << 30)
     with open(src, newline="", encoding="utf-8", errors="surrogateescape") as f:
         rows = list(csv.reader(f))
@@ -42,8 +46,8 @@ def main():
                 record = list(record)
                 if copy and record[id_col].isdigit():
                     record[id_col] = str(int(record[id_col]) + copy * ID_OFFSET)
-                if copy % 2 == 1:
-                    record[companies_col] = shifted_companies(record[companies_col], (copy // 2 + 1) * COMPANY_OFFSET)
+                if every and copy % every == every - 1:
+                    record[companies_col] = shifted_companies(record[companies_col], (copy // every + 1) * COMPANY_OFFSET)
                 writer.writerow(record)
 
 

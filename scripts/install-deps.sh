@@ -13,7 +13,7 @@ build=(cmake ninja-build g++ pkg-config
   libfmt-dev libcli11-dev libfast-float-dev zlib1g-dev)
 # Test tooling: independent checkers and real servers (never mocks).
 test=(python3 sqlite3 postgresql redis-server clang libclang-rt-14-dev curl zip procps openssl prometheus)
-bench=(wrk nginx hyperfine)
+bench=(wrk nginx hyperfine linux-perf)
 # The dashboard's end-to-end tests drive Debian's Chromium (tests/web).
 test+=(chromium)
 # The scale-out stack and its fault test put HAProxy in front of the replicas (tests/scale).

@@ -26,6 +26,12 @@ class ChunkedVector {
   }
   void push_back(const T& value) { emplace_back(value); }
 
+  // Grows (never shrinks) to n elements; the new ones are default-constructed.
+  void resize(std::size_t n) {
+    while (chunks_.size() * kChunk < n) chunks_.push_back(std::make_unique<T[]>(kChunk));
+    if (n > size_) size_ = n;
+  }
+
   T& operator[](std::size_t i) { return chunks_[i >> kChunkBits][i & (kChunk - 1)]; }
   const T& operator[](std::size_t i) const { return chunks_[i >> kChunkBits][i & (kChunk - 1)]; }
   std::size_t size() const { return size_; }

@@ -37,5 +37,20 @@ TEST(ChunkedVectorTest, EmplacedElementsStartFromTheirConstructor) {
   EXPECT_EQ(v[2].count, 9);
 }
 
+TEST(ChunkedVectorTest, ResizeGrowsWithDefaultElementsAndKeepsTheOthers) {
+  ChunkedVector<int, 2> v;  // chunks of 4
+  v.push_back(5);
+  v.resize(10);
+  ASSERT_EQ(v.size(), 10u);
+  EXPECT_EQ(v[0], 5);
+  for (std::size_t i = 1; i < 10; ++i) EXPECT_EQ(v[i], 0);
+  v[9] = 3;
+  v.resize(4);  // never shrinks
+  EXPECT_EQ(v.size(), 10u);
+  EXPECT_EQ(v[9], 3);
+  v.push_back(8);
+  EXPECT_EQ(v[10], 8);
+}
+
 }  // namespace
 }  // namespace marquee::rollup
