@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <stdexcept>
+
 namespace marquee::model {
 namespace {
 
@@ -10,7 +12,7 @@ bool same(const Collection& a, const Collection& b) {
 }
 
 void report_conflict(DiagnosticSink& sink, const Movie& movie, const char* column,
-                     const std::string& what, const std::string& kept, const std::string& seen) {
+                     const std::string& what, std::string_view kept, const std::string& seen) {
   sink.report(Diagnostic{
       Severity::Warning, Reason::ConflictingName, movie.line, movie.id, std::string(column),
       fmt::format("{} is already named '{}'; keeping that name, not '{}'", what, kept, seen),
@@ -36,7 +38,11 @@ void add_name(std::map<Key, std::string>& names, Index& index, const Key& key,
 
 void Dimensions::add(const Movie& movie, DiagnosticSink& sink) {
   for (const NamedRef& c : movie.companies) {
-    add_name(companies_, company_index_, c.id, c.name, sink, movie, "production_companies", "company");
+    bool added = false;
+    const std::string_view kept = companies_.add(c.id, c.name, added);
+    if (!added && kept != c.name) {
+      report_conflict(sink, movie, "production_companies", fmt::format("company {}", c.id), kept, c.name);
+    }
   }
   for (const NamedRef& g : movie.genres) {
     add_name(genres_, genre_index_, g.id, g.name, sink, movie, "genres", "genre");
@@ -61,6 +67,12 @@ void Dimensions::add(const Movie& movie, DiagnosticSink& sink) {
       collection_index_.emplace(seen.id, &it->second);
     }
   }
+}
+
+std::string_view Dimensions::company_name(std::int64_t id) const {
+  const std::string_view* name = companies_.find(id);
+  if (name == nullptr) throw std::out_of_range(fmt::format("no company {}", id));
+  return *name;
 }
 
 }  // namespace marquee::model

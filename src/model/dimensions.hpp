@@ -10,6 +10,7 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include "model/diagnostic.hpp"
+#include "model/id_names.hpp"
 #include "model/movie.hpp"
 #include "common/utf8.hpp"
 
@@ -31,24 +32,26 @@ class Dimensions {
   void add(const Movie& movie, DiagnosticSink& sink);
 
   // Ordered by key, so that iteration (and the tables) are deterministic.
-  const std::map<std::int64_t, std::string>& companies() const { return companies_; }
+  const IdNames& companies() const { return companies_; }
   const std::map<std::int64_t, std::string>& genres() const { return genres_; }
   const std::map<std::string, std::string>& countries() const { return countries_; }
   const std::map<std::string, std::string>& languages() const { return languages_; }
   const std::map<std::int64_t, Collection>& collections() const { return collections_; }
 
-  const std::string& company_name(std::int64_t id) const { return companies_.at(id); }
+  // Throws std::out_of_range for an unknown id.
+  std::string_view company_name(std::int64_t id) const;
   const std::string& genre_name(std::int64_t id) const { return genres_.at(id); }
 
  private:
-  std::map<std::int64_t, std::string> companies_, genres_;
+  IdNames companies_;  // millions at scale: compact (id_names.hpp)
+  std::map<std::int64_t, std::string> genres_;
   std::map<std::string, std::string> countries_, languages_;
   std::map<std::int64_t, Collection> collections_;
   // Hand-written hot path: every movie looks up its companies, genres,
   // countries, languages and collection; these open-addressing indexes into
   // the ordered maps above answer without walking a tree (313,000
   // collections at 100x).
-  boost::unordered_flat_map<std::int64_t, const std::string*> company_index_, genre_index_;
+  boost::unordered_flat_map<std::int64_t, const std::string*> genre_index_;
   boost::unordered_flat_map<std::string, const std::string*> country_index_, language_index_;
   boost::unordered_flat_map<std::int64_t, const Collection*> collection_index_;
 };

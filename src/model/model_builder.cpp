@@ -116,6 +116,16 @@ std::uint64_t write_names(table::TableSink& sink, const table::Schema& schema,
   return writer->rows_written();
 }
 
+std::uint64_t write_companies(table::TableSink& sink, const IdNames& names) {
+  auto writer = sink.open(company_schema());
+  names.for_each_ordered([&](std::int64_t id, std::string_view name) {
+    const Cell row[] = {id, name};
+    writer->write_row(row);
+  });
+  writer->finish();
+  return writer->rows_written();
+}
+
 std::uint64_t write_collections(table::TableSink& sink,
                                 const std::map<std::int64_t, Collection>& collections) {
   auto writer = sink.open(collection_schema());
@@ -131,7 +141,7 @@ std::uint64_t write_collections(table::TableSink& sink,
 }  // namespace
 
 void ModelBuilder::write_dimensions() {
-  finished_rows_.emplace_back("company", write_names(sink_, company_schema(), dimensions_.companies()));
+  finished_rows_.emplace_back("company", write_companies(sink_, dimensions_.companies()));
   finished_rows_.emplace_back("genre", write_names(sink_, genre_schema(), dimensions_.genres()));
   finished_rows_.emplace_back("country", write_names(sink_, country_schema(), dimensions_.countries()));
   finished_rows_.emplace_back("language",

@@ -15,7 +15,7 @@
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <vector>
 
-#include "rollup/chunked_vector.hpp"
+#include "common/chunked_vector.hpp"
 #include "table/cell.hpp"
 
 namespace marquee::rollup {
@@ -290,16 +290,19 @@ void radix_sort(std::vector<T>& items, std::vector<T>& scratch, const KeyOf& key
 class PairCounter {
  public:
   using Entry = std::pair<std::uint64_t, std::int64_t>;
-  using Entries = ChunkedVector<Entry, 16>;
+  using Entries = marquee::ChunkedVector<Entry, 16>;
 
   void add(std::uint64_t key) {
     pending_.push_back(key);
     if (pending_.size() == kPending) fold();
   }
 
-  // Every (key, count), sorted by key, keys distinct.
+  // Every (key, count), sorted by key, keys distinct. Counting is over: the
+  // buffers are freed for the tables written next.
   const Entries& entries() {
     fold();
+    std::vector<std::uint64_t>().swap(pending_);
+    std::vector<std::uint64_t>().swap(scratch_);
     return counted_;
   }
 
@@ -347,8 +350,8 @@ class PairCounter {
 // adds the figures in input order, will touch.
 struct Rollups::State {
   boost::unordered_flat_map<CompanyYear, std::uint32_t, KeyHash> company_year_index;
-  ChunkedVector<CompanyYear> company_year_keys;
-  ChunkedVector<CompanyYearTotals> company_year_totals;
+  marquee::ChunkedVector<CompanyYear> company_year_keys;
+  marquee::ChunkedVector<CompanyYearTotals> company_year_totals;
   boost::unordered_flat_map<std::int64_t, std::uint32_t> genre_index;
   std::vector<std::int64_t> genre_ids;
   // pack(company_year index, genre index) -> movies. Mutable: reading it
@@ -495,7 +498,10 @@ std::uint64_t Rollups::State::write_company_year(table::TableSink& sink,
     const CompanyYear& key = company_year_keys[index];
     const CompanyYearTotals& t = company_year_totals[index];
     if (key.company_id != named_id) {
-      name = name_of(names.companies(), key.company_id, "company");
+      const std::string_view* found = names.companies().find(key.company_id);
+      // The job feeds every movie to the dimensions too; a miss is a wiring bug.
+      if (found == nullptr) throw std::logic_error(fmt::format("rollups: company {} missing from the dimensions", key.company_id));
+      name = *found;
       named_id = key.company_id;
     }
     const Cell row[] = {key.company_id,
@@ -526,6 +532,7 @@ std::uint64_t Rollups::State::write_company_year_genre(table::TableSink& sink,
   // rank: no copy of the counts is ever sorted (at 1000x a copy and its
   // scratch space were 300 MB at the job's peak).
   const PairCounter::Entries& counts = company_year_genre.entries();
+  // begin[i]: the first entry of company_year index i.
   std::vector<std::uint64_t> begin(company_year_keys.size() + 1, 0);
   for (std::size_t i = 0; i < counts.size(); ++i) ++begin[(counts[i].first >> 32) + 1];
   for (std::size_t i = 1; i < begin.size(); ++i) begin[i] += begin[i - 1];

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace marquee::rollup {
+namespace marquee {
 
 template <class T, std::size_t kChunkBits = 14>
 class ChunkedVector {
@@ -42,4 +42,4 @@ class ChunkedVector {
   std::size_t size_ = 0;
 };
 
-}  // namespace marquee::rollup
+}  // namespace marquee

@@ -1,10 +1,10 @@
-#include "rollup/chunked_vector.hpp"
+#include "common/chunked_vector.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 
-namespace marquee::rollup {
+namespace marquee {
 namespace {
 
 TEST(ChunkedVectorTest, IndicesAndAddressesSurviveGrowth) {
@@ -53,4 +53,4 @@ TEST(ChunkedVectorTest, ResizeGrowsWithDefaultElementsAndKeepsTheOthers) {
 }
 
 }  // namespace
-}  // namespace marquee::rollup
+}  // namespace marquee
