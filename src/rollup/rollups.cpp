@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include <boost/unordered/unordered_flat_map.hpp>
+#include <boost/unordered/unordered_flat_set.hpp>
 #include <vector>
 
 #include "common/chunked_vector.hpp"
@@ -100,7 +101,22 @@ struct GenreYear {
   std::string describe() const { return fmt::format("genre_id={}, year={}", genre_id, year); }
 };
 
+// company_year's hash slot: the key and its dense index in 16 bytes (a map
+// from CompanyYear to an index pads each slot to 24: 3 million keys at 1000x).
+struct CompanyYearSlot {
+  std::int64_t company_id;
+  std::int32_t year;
+  std::uint32_t index;  // not part of the key
+};
+
+struct SameCompanyYear {
+  bool operator()(const CompanyYearSlot& a, const CompanyYearSlot& b) const {
+    return a.company_id == b.company_id && a.year == b.year;
+  }
+};
+
 struct KeyHash {
+  std::size_t operator()(const CompanyYearSlot& k) const { return (*this)(CompanyYear{k.company_id, k.year}); }
   std::size_t operator()(const CompanyYear& k) const {
     return mix(mix(0, static_cast<std::uint64_t>(k.company_id)), static_cast<std::uint64_t>(k.year));
   }
@@ -185,16 +201,25 @@ struct Figures {
 // ---- accumulators -----------------------------------------------------------
 
 // Whole-movie credit, shared by company_year and genre_year.
+// Counts of movies per key are 32-bit: company_year holds millions of keys
+// at scale (3 million at 1000x) and every byte of its totals counts there.
+// A key would need 4 billion movies to reach the limit; that is checked.
+template <class Key>
+void count_checked(std::uint32_t& count, bool yes, std::string_view table, const Key& key,
+                   std::string_view column) {
+  if (yes && ++count == 0) throw_overflow(table, key.describe(), column);
+}
+
 struct MoneyTotals {
-  std::int64_t movie_count = 0, with_budget = 0, with_revenue = 0, with_both = 0;
+  std::uint32_t movie_count = 0, with_budget = 0, with_revenue = 0, with_both = 0;
   std::int64_t budget = 0, revenue = 0, profit = 0;
 
   template <class Key>
   void add(const Figures& f, std::string_view table, const Key& key) {
-    ++movie_count;
-    with_budget += f.has_budget;
-    with_revenue += f.has_revenue;
-    with_both += f.has_both;
+    count_checked(movie_count, true, table, key, "movie_count");
+    count_checked(with_budget, f.has_budget, table, key, "movies_with_budget");
+    count_checked(with_revenue, f.has_revenue, table, key, "movies_with_revenue");
+    count_checked(with_both, f.has_both, table, key, "movies_with_both");
     add_checked(budget, f.budget, table, key, "budget");
     add_checked(revenue, f.revenue, table, key, "revenue");
     add_checked(profit, f.profit, table, key, "profit");
@@ -349,7 +374,7 @@ class PairCounter {
 // resolves every key of the batch and prefetches what the second pass, which
 // adds the figures in input order, will touch.
 struct Rollups::State {
-  boost::unordered_flat_map<CompanyYear, std::uint32_t, KeyHash> company_year_index;
+  boost::unordered_flat_set<CompanyYearSlot, KeyHash, SameCompanyYear> company_year_index;
   marquee::ChunkedVector<CompanyYear> company_year_keys;
   marquee::ChunkedVector<CompanyYearTotals> company_year_totals;
   boost::unordered_flat_map<std::int64_t, std::uint32_t> genre_index;
@@ -397,7 +422,12 @@ std::uint32_t dense_index(Map& map, const typename Map::key_type& key) {
 }  // namespace
 
 std::uint32_t Rollups::State::company_year_of(const CompanyYear& key) {
-  const std::uint32_t index = dense_index(company_year_index, key);
+  const auto [slot, inserted] = company_year_index.insert(
+      CompanyYearSlot{key.company_id, key.year, static_cast<std::uint32_t>(company_year_index.size())});
+  if (inserted && company_year_index.size() >= std::numeric_limits<std::uint32_t>::max()) {
+    throw std::length_error("rollups: too many keys");
+  }
+  const std::uint32_t index = slot->index;
   if (index == company_year_keys.size()) {
     company_year_keys.push_back(key);
     company_year_totals.emplace_back();
@@ -507,10 +537,10 @@ std::uint64_t Rollups::State::write_company_year(table::TableSink& sink,
     const Cell row[] = {key.company_id,
                         key.year,
                         name,
-                        t.money.movie_count,
-                        t.money.with_budget,
-                        t.money.with_revenue,
-                        t.money.with_both,
+                        std::int64_t{t.money.movie_count},
+                        std::int64_t{t.money.with_budget},
+                        std::int64_t{t.money.with_revenue},
+                        std::int64_t{t.money.with_both},
                         t.money.budget,
                         t.money.revenue,
                         t.money.profit,
@@ -603,10 +633,10 @@ std::uint64_t Rollups::State::write_genre_year(table::TableSink& sink,
     const Cell row[] = {key.genre_id,
                         key.year,
                         name_of(names.genres(), key.genre_id, "genre"),
-                        t.money.movie_count,
-                        t.money.with_budget,
-                        t.money.with_revenue,
-                        t.money.with_both,
+                        std::int64_t{t.money.movie_count},
+                        std::int64_t{t.money.with_budget},
+                        std::int64_t{t.money.with_revenue},
+                        std::int64_t{t.money.with_both},
                         t.money.budget,
                         t.money.revenue,
                         t.money.profit,
