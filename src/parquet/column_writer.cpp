@@ -28,6 +28,7 @@ void ColumnWriter::reset_chunk() {
   pending_pages_.clear();
   dictionary_page_ = {};
   data_pages_.clear();
+  data_pages_bytes_ = 0;
   page_bytes_ = 0;
   chunk_values_ = 0;
   uncompressed_bytes_ = 0;
@@ -169,7 +170,8 @@ void ColumnWriter::flush_page() {
   } else {
     EncodedPage page = encode_page(compressor_, std::move(header), body_, options_.page_checksums);
     uncompressed_bytes_ += static_cast<std::int64_t>(page.uncompressed_size);
-    data_pages_.append(page.bytes);
+    data_pages_bytes_ += page.bytes.size();
+    data_pages_.push_back(std::move(page.bytes));
   }
   // Like parquet-mr: when the chunk's first page shows the dictionary saving
   // nothing (nearly every value distinct: ids, titles, overviews), the rest
@@ -190,9 +192,10 @@ void ColumnWriter::flush_page() {
 
 void ColumnWriter::gather_pages() {
   for (std::future<EncodedPage>& pending : pending_pages_) {
-    const EncodedPage page = pending.get();  // rethrows a compression error
+    EncodedPage page = pending.get();  // rethrows a compression error
     uncompressed_bytes_ += static_cast<std::int64_t>(page.uncompressed_size);
-    data_pages_.append(page.bytes);
+    data_pages_bytes_ += page.bytes.size();
+    data_pages_.push_back(std::move(page.bytes));
   }
   pending_pages_.clear();
 }
@@ -226,7 +229,7 @@ format::ColumnMetaData ColumnWriter::write_chunk(AtomicFile& file) {
 
   const auto start = static_cast<std::int64_t>(file.bytes_written());
   std::int64_t uncompressed = uncompressed_bytes_;
-  std::int64_t compressed = static_cast<std::int64_t>(data_pages_.size());
+  std::int64_t compressed = static_cast<std::int64_t>(data_pages_bytes_);
   if (!dictionary_.empty()) {
     const EncodedPage page = dictionary_page_.get();
     file.write(page.bytes);
@@ -236,7 +239,7 @@ format::ColumnMetaData ColumnWriter::write_chunk(AtomicFile& file) {
     meta.encoding_stats.push_back({format::PageType::DictionaryPage, Encoding::Plain, 1});
   }
   meta.data_page_offset = static_cast<std::int64_t>(file.bytes_written());
-  file.write(data_pages_);
+  for (const std::string& page : data_pages_) file.write(page);
   meta.total_uncompressed_size = uncompressed;
   meta.total_compressed_size = compressed;
 

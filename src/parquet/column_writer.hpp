@@ -100,7 +100,10 @@ class ColumnWriter {
   bool sealed_ = false;
   std::future<EncodedPage> dictionary_page_;             // once sealed, if any
   std::vector<std::future<EncodedPage>> pending_pages_;  // in the pool, in order
-  std::string data_pages_;        // headers + compressed bodies, in order
+  // Headers + compressed bodies, in order, page by page: one string for the
+  // chunk would grow by copying, up to twice the chunk at its peak.
+  std::vector<std::string> data_pages_;
+  std::size_t data_pages_bytes_ = 0;
   std::size_t page_bytes_ = 0;    // the chunk's data pages before compression
   std::int64_t chunk_values_ = 0;
   std::int64_t uncompressed_bytes_ = 0;  // data pages, headers included
