@@ -332,7 +332,9 @@ class PairCounter {
   }
 
  private:
-  static constexpr std::size_t kPending = std::size_t{1} << 22;  // 32 MiB of keys
+  // 8 MiB of keys (and as much scratch): the buffers are alive at the job's
+  // peak, and a smaller buffer only means more, cheaper merges.
+  static constexpr std::size_t kPending = std::size_t{1} << 20;
 
   void fold() {
     if (pending_.empty()) return;
@@ -375,7 +377,6 @@ class PairCounter {
 // adds the figures in input order, will touch.
 struct Rollups::State {
   boost::unordered_flat_set<CompanyYearSlot, KeyHash, SameCompanyYear> company_year_index;
-  marquee::ChunkedVector<CompanyYear> company_year_keys;
   marquee::ChunkedVector<CompanyYearTotals> company_year_totals;
   boost::unordered_flat_map<std::int64_t, std::uint32_t> genre_index;
   std::vector<std::int64_t> genre_ids;
@@ -397,8 +398,14 @@ struct Rollups::State {
 
   // company_year's indices in key order, computed once for both the tables
   // that need it (which may be written at the same time).
+  // Computed once, when counting is over, for both the tables that need
+  // them (which may be written at the same time): company_year's keys by
+  // index (the hash slots hold them during the count; a second copy then
+  // would only add to the job's peak), and the indices in key order.
+  const std::vector<CompanyYear>& company_year_keys() const;
   const std::vector<std::uint32_t>& company_year_order() const;
-  mutable std::once_flag company_year_order_once;
+  mutable std::once_flag company_year_once;
+  mutable std::vector<CompanyYear> company_year_keys_;
   mutable std::vector<std::uint32_t> company_year_order_;
 
   std::uint64_t write_company_year(table::TableSink& sink, const model::Dimensions& names) const;
@@ -427,12 +434,8 @@ std::uint32_t Rollups::State::company_year_of(const CompanyYear& key) {
   if (inserted && company_year_index.size() >= std::numeric_limits<std::uint32_t>::max()) {
     throw std::length_error("rollups: too many keys");
   }
-  const std::uint32_t index = slot->index;
-  if (index == company_year_keys.size()) {
-    company_year_keys.push_back(key);
-    company_year_totals.emplace_back();
-  }
-  return index;
+  if (inserted) company_year_totals.emplace_back();
+  return slot->index;
 }
 
 std::uint32_t Rollups::State::genre_of(std::int64_t genre_id) {
@@ -513,8 +516,19 @@ std::vector<std::uint32_t> ranks_of(const std::vector<std::uint32_t>& order) {
 
 }  // namespace
 
+const std::vector<CompanyYear>& Rollups::State::company_year_keys() const {
+  std::call_once(company_year_once, [this] {
+    company_year_keys_.resize(company_year_index.size());
+    for (const CompanyYearSlot& slot : company_year_index) {
+      company_year_keys_[slot.index] = CompanyYear{slot.company_id, slot.year};
+    }
+    company_year_order_ = order_of(company_year_keys_);
+  });
+  return company_year_keys_;
+}
+
 const std::vector<std::uint32_t>& Rollups::State::company_year_order() const {
-  std::call_once(company_year_order_once, [this] { company_year_order_ = order_of(company_year_keys); });
+  company_year_keys();
   return company_year_order_;
 }
 
@@ -524,8 +538,9 @@ std::uint64_t Rollups::State::write_company_year(table::TableSink& sink,
   // Rows come company by company: one name lookup per company.
   std::optional<std::int64_t> named_id;
   std::string_view name;
+  const std::vector<CompanyYear>& keys = company_year_keys();
   for (const std::uint32_t index : company_year_order()) {
-    const CompanyYear& key = company_year_keys[index];
+    const CompanyYear& key = keys[index];
     const CompanyYearTotals& t = company_year_totals[index];
     if (key.company_id != named_id) {
       const std::string_view* found = names.companies().find(key.company_id);
@@ -563,20 +578,21 @@ std::uint64_t Rollups::State::write_company_year_genre(table::TableSink& sink,
   // scratch space were 300 MB at the job's peak).
   const PairCounter::Entries& counts = company_year_genre.entries();
   // begin[i]: the first entry of company_year index i.
-  std::vector<std::uint64_t> begin(company_year_keys.size() + 1, 0);
+  std::vector<std::uint64_t> begin(company_year_index.size() + 1, 0);
   for (std::size_t i = 0; i < counts.size(); ++i) ++begin[(counts[i].first >> 32) + 1];
   for (std::size_t i = 1; i < begin.size(); ++i) begin[i] += begin[i - 1];
   const std::vector<std::uint32_t> genre_at = order_of(genre_ids);
   const std::vector<std::uint32_t> genre_rank = ranks_of(genre_at);
   auto writer = sink.open(company_year_genre_schema());
   std::vector<std::pair<std::uint32_t, std::int64_t>> genres;  // (genre rank, count) of one company_year
+  const std::vector<CompanyYear>& keys = company_year_keys();
   for (const std::uint32_t index : company_year_order()) {
     genres.clear();
     for (std::uint64_t i = begin[index]; i < begin[index + 1]; ++i) {
       genres.emplace_back(genre_rank[counts[i].first & 0xffffffffu], counts[i].second);
     }
     std::sort(genres.begin(), genres.end());
-    const CompanyYear& company_year = company_year_keys[index];
+    const CompanyYear& company_year = keys[index];
     for (const auto& [rank, count] : genres) {
       const std::int64_t genre_id = genre_ids[genre_at[rank]];
       const Cell row[] = {company_year.company_id, company_year.year, genre_id,
