@@ -1,0 +1,302 @@
+-- Marquee's whole job (`marquee etl INPUT --out OUT`) as one DuckDB SQL script:
+-- the baseline "DuckDB doing the same whole job in SQL" of issue 11.
+--
+-- Run it with bench/duckdb_job.mjs INPUT OUT, which substitutes __INPUT__ (the CSV)
+-- and __OUT__ (the output directory; it creates __OUT__/tables) and runs the
+-- statements in order on every core. Writes the same 13 tables as Marquee, as
+-- Parquet with zstd, with Marquee's names, column names, types and row orders
+-- (docs/DATA_MODEL.md), plus __OUT__/rejects.parquet (line, id, reason of each
+-- rejected or duplicate record; Marquee's errors.jsonl keeps more).
+--
+-- What it does like Marquee (the rules of docs/DATA_MODEL.md, "How a record
+-- becomes a movie", and docs/ERROR_LOG.md):
+--   * columns found by header name; empty = null for text;
+--   * rejects a row on the first failing rule, in the order id, budget,
+--     revenue, popularity, release_date, with Marquee's strict grammars (ASCII
+--     digits, no sign or spaces, no inf/nan, real calendar dates of years
+--     0001-9999, plausibility ceilings 10^12 for money and 10^9 for popularity);
+--   * revenue rounded half away from zero exactly, from its decimal digits;
+--   * runtime/vote_average/vote_count/adult/video nulled when malformed;
+--   * duplicate ids: the first accepted occurrence wins (a rejected row never
+--     wins over a later valid one);
+--   * literal lists: entries extracted with regular expressions, distinct by
+--     key within a movie (first listing kept; position = 0-based rank among
+--     the distinct entries), dimensions keep the first name seen;
+--   * rollups exactly as docs/DATA_MODEL.md "Rollups" defines them, with
+--     compensated summation (fsum) for doubles.
+--
+-- Where it deviates (approximations; none of them changes a figure on the real
+-- sample movies_metadata.head.csv, checked by tests/bench_check):
+--   * CSV: DuckDB's reader with ignore_errors: a record with the wrong number
+--     of fields is dropped whole (Marquee joins split records back, `repaired`,
+--     and otherwise rejects only the first physical line and resyncs);
+--     ill-formed UTF-8 is DuckDB's business (Marquee replaces it by U+FFFD).
+--   * Literals are matched with regular expressions, not parsed: every
+--     well-formed entry `{'id': N, 'name': S}` (genres, collection),
+--     `{'name': S, 'id': N}` (companies) or `{'iso_...': S, 'name': S}` is
+--     kept, in the key order the dataset uses; an entry with another key order
+--     or extra keys is skipped, and entries after garbage are kept (Marquee
+--     keeps those before the garbage and drops the rest). String escapes: only
+--     \' \" \\ are undone (Marquee decodes all of Python's: \n, \xNN, \uNNNN...).
+--   * source_line = record number + line breaks inside the earlier records'
+--     quoted fields + 1 (right as long as no record was dropped or split).
+--   * No errors.jsonl/manifest.json, no warnings, no --max-reject-ratio
+--     (a job with too many rejects still writes its tables), no overflow check
+--     on sums (they cannot overflow below 9.2 million movies at the ceilings).
+--   * Double sums are compensated (fsum) but not taken in input order, so a
+--     popularity total may differ from Marquee's in the last bit.
+
+SET preserve_insertion_order = true;
+
+-- 1. Parse and validate: one pass over the CSV, every column as text. The
+--    regular expressions are Marquee's strict number grammar
+--    (src/model/numbers.hpp): digits ['.' digits] [e [+-] digits].
+CREATE TEMP TABLE parsed AS
+WITH csv AS (
+  SELECT row_number() OVER () AS rn, *
+  FROM read_csv('__INPUT__', header = true, all_varchar = true, quote = '"', escape = '"',
+                ignore_errors = true, max_line_size = 16777216)
+), typed AS (
+  SELECT
+    rn,
+    id AS id_text,
+    TRY_CAST(id AS BIGINT) AS id,
+    regexp_full_match(coalesce(id, ''), '[0-9]+') AS id_ok,
+    TRY_CAST(budget AS BIGINT) AS budget,
+    regexp_full_match(coalesce(budget, ''), '[0-9]+') AS budget_digits,
+    -- revenue: plain decimals are rounded from their digits (exact); an exponent
+    -- form goes through a double.
+    CASE
+      WHEN regexp_full_match(coalesce(revenue, ''), '[0-9]+(\.[0-9]+)?')
+        THEN TRY_CAST(split_part(revenue, '.', 1) AS BIGINT)
+             + CASE WHEN substr(split_part(revenue, '.', 2), 1, 1) >= '5' THEN 1 ELSE 0 END
+      WHEN regexp_full_match(coalesce(revenue, ''), '[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+')
+        THEN TRY_CAST(round(TRY_CAST(revenue AS DOUBLE)) AS BIGINT)
+    END AS revenue,
+    CASE WHEN regexp_full_match(popularity, '[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?')
+         THEN TRY_CAST(popularity AS DOUBLE) END AS popularity,
+    popularity IS NULL OR popularity = '' AS popularity_empty,
+    CASE WHEN regexp_full_match(release_date, '[0-9]{4}-[0-9]{2}-[0-9]{2}') AND release_date >= '0001'
+         THEN TRY_CAST(release_date AS DATE) END AS release_date,
+    release_date IS NULL OR release_date = '' AS release_date_empty,
+    CASE WHEN regexp_full_match(runtime, '[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?')
+         THEN TRY_CAST(runtime AS DOUBLE) END AS runtime,
+    CASE WHEN regexp_full_match(vote_average, '[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?')
+         THEN TRY_CAST(vote_average AS DOUBLE) END AS vote_average,
+    CASE WHEN regexp_full_match(vote_count, '[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?')
+         THEN TRY_CAST(vote_count AS DOUBLE) END AS vote_count_double,
+    CASE adult WHEN 'True' THEN true WHEN 'False' THEN false END AS adult,
+    CASE video WHEN 'True' THEN true WHEN 'False' THEN false END AS video,
+    nullif(imdb_id, '') AS imdb_id, nullif(title, '') AS title,
+    nullif(original_title, '') AS original_title, nullif(original_language, '') AS original_language,
+    nullif(overview, '') AS overview, nullif(tagline, '') AS tagline, nullif(homepage, '') AS homepage,
+    nullif(poster_path, '') AS poster_path, nullif(status, '') AS status,
+    belongs_to_collection, genres, production_companies, production_countries, spoken_languages,
+    -- line breaks inside quoted fields, for source_line
+    length(overview) - length(replace(overview, chr(10), '')) AS nl_overview,
+    length(tagline) - length(replace(tagline, chr(10), '')) AS nl_tagline
+  FROM csv
+)
+SELECT
+  * EXCLUDE (id_ok, budget_digits, popularity_empty, release_date_empty, vote_count_double,
+             nl_overview, nl_tagline),
+  CASE WHEN isfinite(vote_count_double) AND vote_count_double = floor(vote_count_double)
+            AND vote_count_double <= 1e9
+       THEN CAST(vote_count_double AS BIGINT) END AS vote_count,
+  coalesce(nl_overview, 0) + coalesce(nl_tagline, 0) AS nl,
+  CASE
+    WHEN NOT id_ok OR id IS NULL OR id = 0 THEN 'invalid_id'
+    WHEN NOT budget_digits OR budget IS NULL OR budget > 1000000000000 THEN 'invalid_budget'
+    WHEN revenue IS NULL OR revenue > 1000000000000 THEN 'invalid_revenue'
+    WHEN NOT popularity_empty AND (popularity IS NULL OR NOT isfinite(popularity) OR popularity > 1e9)
+      THEN 'invalid_popularity'
+    WHEN NOT release_date_empty AND release_date IS NULL THEN 'invalid_release_date'
+  END AS reason
+FROM typed;
+
+-- 2. Physical lines (a narrow running sum), then the kept movies: valid rows,
+--    first accepted occurrence of each id.
+CREATE TEMP TABLE lines AS
+SELECT rn, rn + 1 + coalesce(sum(nl) OVER (ORDER BY rn ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS line
+FROM parsed;
+
+CREATE TEMP TABLE kept AS
+WITH firsts AS (
+  SELECT min(rn) AS rn FROM parsed WHERE reason IS NULL GROUP BY id
+)
+SELECT p.*, l.line,
+       CAST(regexp_extract(p.belongs_to_collection, '^\{''id'': (\d+), ''name'': ', 1) AS BIGINT) AS collection_id
+FROM parsed p SEMI JOIN firsts f ON p.rn = f.rn
+JOIN lines l ON l.rn = p.rn;
+
+COPY (
+  SELECT l.line, p.id_text AS id, coalesce(p.reason, 'duplicate_id') AS reason
+  FROM parsed p JOIN lines l ON l.rn = p.rn
+  WHERE p.rn NOT IN (SELECT rn FROM kept)
+  ORDER BY p.rn
+) TO '__OUT__/rejects.parquet' (FORMAT parquet, COMPRESSION zstd);
+
+-- 3. The literal lists, exploded: one row per (movie, entry), distinct by key
+--    within a movie, position = rank of the first listing among the distinct
+--    entries. Names: quotes stripped, \' \" \\ undone.
+CREATE MACRO py_str(s) AS
+  CASE WHEN contains(s, '\') THEN regexp_replace(substr(s, 2, length(s) - 2), '\\(.)', '\1', 'g')
+       ELSE substr(s, 2, length(s) - 2) END;
+
+CREATE TEMP TABLE entries AS
+WITH lists AS (
+  SELECT rn, id AS movie_id, year(release_date) AS year,
+    -- one regular expression per list; group 1 and group 2 are the key and
+    -- the name (or the name and the id: companies list the name first)
+    regexp_extract_all(genres,
+      '\{''id'': (\d+), ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', 1) AS g_key,
+    regexp_extract_all(genres,
+      '\{''id'': (\d+), ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', 2) AS g_name,
+    regexp_extract_all(production_companies,
+      '\{''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*"), ''id'': (\d+)\}', 2) AS c_key,
+    regexp_extract_all(production_companies,
+      '\{''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*"), ''id'': (\d+)\}', 1) AS c_name,
+    regexp_extract_all(production_countries,
+      '\{''iso_3166_1'': ''([^''\\]+)'', ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', 1) AS n_key,
+    regexp_extract_all(production_countries,
+      '\{''iso_3166_1'': ''([^''\\]+)'', ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', 2) AS n_name,
+    regexp_extract_all(spoken_languages,
+      '\{''iso_639_1'': ''([^''\\]+)'', ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', 1) AS l_key,
+    regexp_extract_all(spoken_languages,
+      '\{''iso_639_1'': ''([^''\\]+)'', ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', 2) AS l_name
+  FROM kept
+), exploded AS (
+  SELECT rn, movie_id, year, 'genre' AS kind, unnest(g_key) AS key, unnest(g_name) AS name,
+         generate_subscripts(g_key, 1) AS listed FROM lists
+  UNION ALL
+  SELECT rn, movie_id, year, 'company', unnest(c_key), unnest(c_name), generate_subscripts(c_key, 1) FROM lists
+  UNION ALL
+  SELECT rn, movie_id, year, 'country', unnest(n_key), unnest(n_name), generate_subscripts(n_key, 1) FROM lists
+  UNION ALL
+  SELECT rn, movie_id, year, 'language', unnest(l_key), unnest(l_name), generate_subscripts(l_key, 1) FROM lists
+), distinct_entries AS (
+  SELECT rn, movie_id, year, kind, key, py_str(name) AS name, listed
+  FROM exploded
+  -- ids must be positive (the API addresses companies and genres by id)
+  WHERE kind IN ('country', 'language') OR TRY_CAST(key AS BIGINT) > 0
+  QUALIFY row_number() OVER (PARTITION BY rn, kind, key ORDER BY listed) = 1
+)
+SELECT rn, movie_id, year, kind, key, name,
+       CAST(row_number() OVER (PARTITION BY rn, kind ORDER BY listed) - 1 AS INTEGER) AS position
+FROM distinct_entries;
+
+-- 4. The normalized tables.
+COPY (
+  SELECT id, imdb_id, title, original_title, original_language, overview, tagline, homepage,
+         poster_path, status, adult, video, release_date, CAST(year(release_date) AS INTEGER) AS year,
+         budget, revenue, popularity, runtime, vote_average, vote_count, collection_id,
+         regexp_extract('__INPUT__', '[^/]*$') AS source_file, line AS source_line
+  FROM kept ORDER BY rn
+) TO '__OUT__/tables/movie.parquet' (FORMAT parquet, COMPRESSION zstd);
+
+COPY (
+  SELECT movie_id, CAST(key AS BIGINT) AS company_id, position FROM entries
+  WHERE kind = 'company' ORDER BY rn, position
+) TO '__OUT__/tables/movie_company.parquet' (FORMAT parquet, COMPRESSION zstd);
+COPY (
+  SELECT movie_id, CAST(key AS BIGINT) AS genre_id, position FROM entries
+  WHERE kind = 'genre' ORDER BY rn, position
+) TO '__OUT__/tables/movie_genre.parquet' (FORMAT parquet, COMPRESSION zstd);
+COPY (
+  SELECT movie_id, key AS iso_3166_1 FROM entries WHERE kind = 'country' ORDER BY rn, position
+) TO '__OUT__/tables/movie_country.parquet' (FORMAT parquet, COMPRESSION zstd);
+COPY (
+  SELECT movie_id, key AS iso_639_1 FROM entries WHERE kind = 'language' ORDER BY rn, position
+) TO '__OUT__/tables/movie_language.parquet' (FORMAT parquet, COMPRESSION zstd);
+
+-- Dimensions: the first name seen (earliest kept movie; keys are distinct
+-- within a movie).
+CREATE TEMP TABLE dims AS
+SELECT kind, key, arg_min(name, rn) AS name FROM entries GROUP BY kind, key;
+
+COPY (SELECT CAST(key AS BIGINT) AS id, name FROM dims WHERE kind = 'company' ORDER BY id)
+  TO '__OUT__/tables/company.parquet' (FORMAT parquet, COMPRESSION zstd);
+COPY (SELECT CAST(key AS BIGINT) AS id, name FROM dims WHERE kind = 'genre' ORDER BY id)
+  TO '__OUT__/tables/genre.parquet' (FORMAT parquet, COMPRESSION zstd);
+COPY (SELECT key AS iso_3166_1, name FROM dims WHERE kind = 'country' ORDER BY key)
+  TO '__OUT__/tables/country.parquet' (FORMAT parquet, COMPRESSION zstd);
+COPY (SELECT key AS iso_639_1, name FROM dims WHERE kind = 'language' ORDER BY key)
+  TO '__OUT__/tables/language.parquet' (FORMAT parquet, COMPRESSION zstd);
+
+COPY (
+  WITH c AS (
+    SELECT rn, regexp_extract(belongs_to_collection,
+      '^\{''id'': (\d+), ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*"), ''poster_path'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*"|None), ''backdrop_path'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*"|None)\}$',
+      ['id', 'name', 'poster', 'backdrop']) AS m
+    FROM kept WHERE collection_id IS NOT NULL
+  )
+  SELECT CAST(m.id AS BIGINT) AS id,
+         arg_min(py_str(m.name), rn) AS name,
+         arg_min(CASE WHEN m.poster NOT IN ('None', '') THEN py_str(m.poster) END, rn) AS poster_path,
+         arg_min(CASE WHEN m.backdrop NOT IN ('None', '') THEN py_str(m.backdrop) END, rn) AS backdrop_path
+  FROM c WHERE m.id <> '' GROUP BY m.id ORDER BY id
+) TO '__OUT__/tables/collection.parquet' (FORMAT parquet, COMPRESSION zstd);
+
+-- 5. The rollups: only movies with a release date; whole-movie credit, known
+--    money = > 0, and the _split columns share a movie among its N companies.
+CREATE TEMP TABLE facts AS
+SELECT rn, CAST(year(release_date) AS INTEGER) AS year, budget, revenue, popularity,
+       coalesce(vote_count, 0) AS vote_count,
+       budget > 0 AS has_budget, revenue > 0 AS has_revenue, budget > 0 AND revenue > 0 AS has_both
+FROM kept WHERE release_date IS NOT NULL;
+
+COPY (
+  WITH mc AS (
+    SELECT e.rn, CAST(e.key AS BIGINT) AS company_id, count(*) OVER (PARTITION BY e.rn) AS n
+    FROM entries e WHERE e.kind = 'company' AND e.year IS NOT NULL
+  )
+  SELECT mc.company_id, f.year, any_value(d.name) AS company_name,
+         count(*) AS movie_count,
+         count(*) FILTER (f.has_budget) AS movies_with_budget,
+         count(*) FILTER (f.has_revenue) AS movies_with_revenue,
+         count(*) FILTER (f.has_both) AS movies_with_both,
+         CAST(sum(f.budget) AS BIGINT) AS budget,
+         CAST(sum(f.revenue) AS BIGINT) AS revenue,
+         CAST(coalesce(sum(f.revenue - f.budget) FILTER (f.has_both), 0) AS BIGINT) AS profit,
+         fsum(f.budget / mc.n) AS budget_split,
+         fsum(f.revenue / mc.n) AS revenue_split,
+         coalesce(fsum((f.revenue - f.budget) / mc.n) FILTER (f.has_both), 0) AS profit_split,
+         fsum(f.popularity) / count(f.popularity) AS average_popularity
+  FROM mc JOIN facts f USING (rn)
+  JOIN dims d ON d.kind = 'company' AND d.key = CAST(mc.company_id AS VARCHAR)
+  GROUP BY mc.company_id, f.year
+  ORDER BY mc.company_id, f.year
+) TO '__OUT__/tables/company_year.parquet' (FORMAT parquet, COMPRESSION zstd);
+
+COPY (
+  WITH gy AS (
+    SELECT CAST(e.key AS BIGINT) AS genre_id, f.year, any_value(d.name) AS genre_name,
+           count(*) AS movie_count,
+           count(*) FILTER (f.has_budget) AS movies_with_budget,
+           count(*) FILTER (f.has_revenue) AS movies_with_revenue,
+           count(*) FILTER (f.has_both) AS movies_with_both,
+           CAST(sum(f.budget) AS BIGINT) AS budget,
+           CAST(sum(f.revenue) AS BIGINT) AS revenue,
+           CAST(coalesce(sum(f.revenue - f.budget) FILTER (f.has_both), 0) AS BIGINT) AS profit,
+           coalesce(fsum(f.popularity), 0) AS popularity_total,
+           fsum(f.popularity) / count(f.popularity) AS popularity_average,
+           CAST(sum(f.vote_count) AS BIGINT) AS vote_count_total
+    FROM entries e JOIN facts f USING (rn)
+    JOIN dims d ON d.kind = 'genre' AND d.key = e.key
+    WHERE e.kind = 'genre'
+    GROUP BY e.key, f.year
+  )
+  SELECT *, CAST(row_number() OVER (PARTITION BY year ORDER BY popularity_total DESC, genre_id) AS INTEGER)
+              AS rank_by_popularity_total
+  FROM gy ORDER BY genre_id, year
+) TO '__OUT__/tables/genre_year.parquet' (FORMAT parquet, COMPRESSION zstd);
+
+COPY (
+  SELECT CAST(c.key AS BIGINT) AS company_id, c.year, CAST(g.key AS BIGINT) AS genre_id,
+         any_value(d.name) AS genre_name, count(*) AS movie_count
+  FROM entries c JOIN entries g ON g.rn = c.rn AND g.kind = 'genre'
+  JOIN dims d ON d.kind = 'genre' AND d.key = g.key
+  WHERE c.kind = 'company' AND c.year IS NOT NULL
+  GROUP BY c.key, c.year, g.key
+  ORDER BY company_id, c.year, genre_id
+) TO '__OUT__/tables/company_year_genre.parquet' (FORMAT parquet, COMPRESSION zstd);
