@@ -117,7 +117,7 @@ FROM typed;
 -- 2. Physical lines (a narrow running sum), then the kept movies: valid rows,
 --    first accepted occurrence of each id.
 CREATE TEMP TABLE lines AS
-SELECT rn, rn + 1 + coalesce(sum(nl) OVER (ORDER BY rn ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS line
+SELECT rn, CAST(rn + 1 + coalesce(sum(nl) OVER (ORDER BY rn ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS BIGINT) AS line
 FROM parsed;
 
 CREATE TEMP TABLE kept AS
@@ -145,7 +145,7 @@ CREATE MACRO py_str(s) AS
 
 CREATE TEMP TABLE entries AS
 WITH lists AS (
-  SELECT rn, id AS movie_id, year(release_date) AS year,
+  SELECT rn, id AS movie_id, CAST(year(release_date) AS INTEGER) AS year,
     -- one regular expression per list; group 1 and group 2 are the key and
     -- the name (or the name and the id: companies list the name first)
     regexp_extract_all(genres,
