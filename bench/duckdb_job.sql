@@ -136,54 +136,45 @@ COPY (
   ORDER BY p.rn
 ) TO '__OUT__/rejects.parquet' (FORMAT parquet, COMPRESSION zstd);
 
--- 3. The literal lists, exploded: one row per (movie, entry), distinct by key
---    within a movie, position = rank of the first listing among the distinct
---    entries. Names: quotes stripped, \' \" \\ undone.
+-- 3. The literal lists: one regular expression per list extracts (key, name)
+--    structs (companies list the name first); ids must be positive (the API
+--    addresses companies and genres by id); then distinct by key within a
+--    movie, first listing kept, in order (position = 0-based index in the
+--    distinct list). All in list functions, row by row: no join, no sort.
+--    Names: quotes stripped, \' \" \\ undone.
 CREATE MACRO py_str(s) AS
   CASE WHEN contains(s, '\') THEN regexp_replace(substr(s, 2, length(s) - 2), '\\(.)', '\1', 'g')
        ELSE substr(s, 2, length(s) - 2) END;
+CREATE MACRO first_by_key(l) AS
+  list_filter(l, lambda e, i: list_position(list_transform(l, lambda x: x.key), e.key) = i);
 
-CREATE TEMP TABLE entries AS
-WITH lists AS (
+CREATE TEMP TABLE lists AS
+WITH extracted AS (
   SELECT rn, id AS movie_id, CAST(year(release_date) AS INTEGER) AS year,
-    -- one regular expression per list; group 1 and group 2 are the key and
-    -- the name (or the name and the id: companies list the name first)
-    regexp_extract_all(genres,
-      '\{''id'': (\d+), ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', 1) AS g_key,
-    regexp_extract_all(genres,
-      '\{''id'': (\d+), ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', 2) AS g_name,
-    regexp_extract_all(production_companies,
-      '\{''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*"), ''id'': (\d+)\}', 2) AS c_key,
-    regexp_extract_all(production_companies,
-      '\{''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*"), ''id'': (\d+)\}', 1) AS c_name,
+    list_filter(regexp_extract_all(genres,
+        '\{''id'': (\d+), ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', ['key', 'name']),
+      lambda e: TRY_CAST(e.key AS BIGINT) > 0) AS g,
+    list_filter(regexp_extract_all(production_companies,
+        '\{''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*"), ''id'': (\d+)\}', ['name', 'key']),
+      lambda e: TRY_CAST(e.key AS BIGINT) > 0) AS c,
     regexp_extract_all(production_countries,
-      '\{''iso_3166_1'': ''([^''\\]+)'', ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', 1) AS n_key,
-    regexp_extract_all(production_countries,
-      '\{''iso_3166_1'': ''([^''\\]+)'', ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', 2) AS n_name,
+      '\{''iso_3166_1'': ''([^''\\]+)'', ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', ['key', 'name']) AS n,
     regexp_extract_all(spoken_languages,
-      '\{''iso_639_1'': ''([^''\\]+)'', ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', 1) AS l_key,
-    regexp_extract_all(spoken_languages,
-      '\{''iso_639_1'': ''([^''\\]+)'', ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', 2) AS l_name
+      '\{''iso_639_1'': ''([^''\\]+)'', ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', ['key', 'name']) AS l
   FROM kept
-), exploded AS (
-  SELECT rn, movie_id, year, 'genre' AS kind, unnest(g_key) AS key, unnest(g_name) AS name,
-         generate_subscripts(g_key, 1) AS listed FROM lists
-  UNION ALL
-  SELECT rn, movie_id, year, 'company', unnest(c_key), unnest(c_name), generate_subscripts(c_key, 1) FROM lists
-  UNION ALL
-  SELECT rn, movie_id, year, 'country', unnest(n_key), unnest(n_name), generate_subscripts(n_key, 1) FROM lists
-  UNION ALL
-  SELECT rn, movie_id, year, 'language', unnest(l_key), unnest(l_name), generate_subscripts(l_key, 1) FROM lists
-), distinct_entries AS (
-  SELECT rn, movie_id, year, kind, key, py_str(name) AS name, listed
-  FROM exploded
-  -- ids must be positive (the API addresses companies and genres by id)
-  WHERE kind IN ('country', 'language') OR TRY_CAST(key AS BIGINT) > 0
-  QUALIFY row_number() OVER (PARTITION BY rn, kind, key ORDER BY listed) = 1
 )
-SELECT rn, movie_id, year, kind, key, name,
-       CAST(row_number() OVER (PARTITION BY rn, kind ORDER BY listed) - 1 AS INTEGER) AS position
-FROM distinct_entries;
+SELECT rn, movie_id, year, first_by_key(g) AS g, first_by_key(c) AS c, first_by_key(n) AS n, first_by_key(l) AS l
+FROM extracted;
+
+-- The two bridges the rollups use, exploded once.
+CREATE TEMP TABLE mg AS
+SELECT rn, movie_id, year, CAST(e.key AS BIGINT) AS genre_id, py_str(e.name) AS name, position
+FROM (SELECT rn, movie_id, year, unnest(g) AS e, CAST(generate_subscripts(g, 1) - 1 AS INTEGER) AS position FROM lists);
+CREATE TEMP TABLE mc AS
+SELECT rn, movie_id, year, CAST(e.key AS BIGINT) AS company_id, py_str(e.name) AS name, position,
+       n_companies
+FROM (SELECT rn, movie_id, year, unnest(c) AS e, CAST(generate_subscripts(c, 1) - 1 AS INTEGER) AS position,
+             len(c) AS n_companies FROM lists);
 
 -- 4. The normalized tables.
 COPY (
@@ -194,34 +185,35 @@ COPY (
   FROM kept ORDER BY rn
 ) TO '__OUT__/tables/movie.parquet' (FORMAT parquet, COMPRESSION zstd);
 
+COPY (SELECT movie_id, company_id, position FROM mc ORDER BY rn, position)
+  TO '__OUT__/tables/movie_company.parquet' (FORMAT parquet, COMPRESSION zstd);
+COPY (SELECT movie_id, genre_id, position FROM mg ORDER BY rn, position)
+  TO '__OUT__/tables/movie_genre.parquet' (FORMAT parquet, COMPRESSION zstd);
 COPY (
-  SELECT movie_id, CAST(key AS BIGINT) AS company_id, position FROM entries
-  WHERE kind = 'company' ORDER BY rn, position
-) TO '__OUT__/tables/movie_company.parquet' (FORMAT parquet, COMPRESSION zstd);
-COPY (
-  SELECT movie_id, CAST(key AS BIGINT) AS genre_id, position FROM entries
-  WHERE kind = 'genre' ORDER BY rn, position
-) TO '__OUT__/tables/movie_genre.parquet' (FORMAT parquet, COMPRESSION zstd);
-COPY (
-  SELECT movie_id, key AS iso_3166_1 FROM entries WHERE kind = 'country' ORDER BY rn, position
+  SELECT movie_id, e.key AS iso_3166_1
+  FROM (SELECT rn, movie_id, unnest(n) AS e, generate_subscripts(n, 1) AS position FROM lists)
+  ORDER BY rn, position
 ) TO '__OUT__/tables/movie_country.parquet' (FORMAT parquet, COMPRESSION zstd);
 COPY (
-  SELECT movie_id, key AS iso_639_1 FROM entries WHERE kind = 'language' ORDER BY rn, position
+  SELECT movie_id, e.key AS iso_639_1
+  FROM (SELECT rn, movie_id, unnest(l) AS e, generate_subscripts(l, 1) AS position FROM lists)
+  ORDER BY rn, position
 ) TO '__OUT__/tables/movie_language.parquet' (FORMAT parquet, COMPRESSION zstd);
 
 -- Dimensions: the first name seen (earliest kept movie; keys are distinct
 -- within a movie).
-CREATE TEMP TABLE dims AS
-SELECT kind, key, arg_min(name, rn) AS name FROM entries GROUP BY kind, key;
-
-COPY (SELECT CAST(key AS BIGINT) AS id, name FROM dims WHERE kind = 'company' ORDER BY id)
-  TO '__OUT__/tables/company.parquet' (FORMAT parquet, COMPRESSION zstd);
-COPY (SELECT CAST(key AS BIGINT) AS id, name FROM dims WHERE kind = 'genre' ORDER BY id)
-  TO '__OUT__/tables/genre.parquet' (FORMAT parquet, COMPRESSION zstd);
-COPY (SELECT key AS iso_3166_1, name FROM dims WHERE kind = 'country' ORDER BY key)
-  TO '__OUT__/tables/country.parquet' (FORMAT parquet, COMPRESSION zstd);
-COPY (SELECT key AS iso_639_1, name FROM dims WHERE kind = 'language' ORDER BY key)
-  TO '__OUT__/tables/language.parquet' (FORMAT parquet, COMPRESSION zstd);
+CREATE TEMP TABLE company AS SELECT company_id AS id, arg_min(name, rn) AS name FROM mc GROUP BY company_id;
+CREATE TEMP TABLE genre AS SELECT genre_id AS id, arg_min(name, rn) AS name FROM mg GROUP BY genre_id;
+COPY (SELECT * FROM company ORDER BY id) TO '__OUT__/tables/company.parquet' (FORMAT parquet, COMPRESSION zstd);
+COPY (SELECT * FROM genre ORDER BY id) TO '__OUT__/tables/genre.parquet' (FORMAT parquet, COMPRESSION zstd);
+COPY (
+  SELECT e.key AS iso_3166_1, arg_min(py_str(e.name), rn) AS name
+  FROM (SELECT rn, unnest(n) AS e FROM lists) GROUP BY e.key ORDER BY iso_3166_1
+) TO '__OUT__/tables/country.parquet' (FORMAT parquet, COMPRESSION zstd);
+COPY (
+  SELECT e.key AS iso_639_1, arg_min(py_str(e.name), rn) AS name
+  FROM (SELECT rn, unnest(l) AS e FROM lists) GROUP BY e.key ORDER BY iso_639_1
+) TO '__OUT__/tables/language.parquet' (FORMAT parquet, COMPRESSION zstd);
 
 COPY (
   WITH c AS (
@@ -246,10 +238,6 @@ SELECT rn, CAST(year(release_date) AS INTEGER) AS year, budget, revenue, popular
 FROM kept WHERE release_date IS NOT NULL;
 
 COPY (
-  WITH mc AS (
-    SELECT e.rn, CAST(e.key AS BIGINT) AS company_id, count(*) OVER (PARTITION BY e.rn) AS n
-    FROM entries e WHERE e.kind = 'company' AND e.year IS NOT NULL
-  )
   SELECT mc.company_id, f.year, any_value(d.name) AS company_name,
          count(*) AS movie_count,
          count(*) FILTER (f.has_budget) AS movies_with_budget,
@@ -258,19 +246,21 @@ COPY (
          CAST(sum(f.budget) AS BIGINT) AS budget,
          CAST(sum(f.revenue) AS BIGINT) AS revenue,
          CAST(coalesce(sum(f.revenue - f.budget) FILTER (f.has_both), 0) AS BIGINT) AS profit,
-         fsum(f.budget / mc.n) AS budget_split,
-         fsum(f.revenue / mc.n) AS revenue_split,
-         coalesce(fsum((f.revenue - f.budget) / mc.n) FILTER (f.has_both), 0) AS profit_split,
+         fsum(f.budget / mc.n_companies) AS budget_split,
+         fsum(f.revenue / mc.n_companies) AS revenue_split,
+         coalesce(fsum((f.revenue - f.budget) / mc.n_companies) FILTER (f.has_both), 0) AS profit_split,
          fsum(f.popularity) / count(f.popularity) AS average_popularity
-  FROM mc JOIN facts f USING (rn)
-  JOIN dims d ON d.kind = 'company' AND d.key = CAST(mc.company_id AS VARCHAR)
+  FROM mc JOIN facts f USING (rn) JOIN company d ON d.id = mc.company_id
   GROUP BY mc.company_id, f.year
   ORDER BY mc.company_id, f.year
 ) TO '__OUT__/tables/company_year.parquet' (FORMAT parquet, COMPRESSION zstd);
 
+-- popularity_total is summed in input order (ORDER BY rn), as Marquee does:
+-- genres listed on the same movies then get bit-identical totals, and the
+-- rank's tie-break (lower genre_id first) is Marquee's.
 COPY (
   WITH gy AS (
-    SELECT CAST(e.key AS BIGINT) AS genre_id, f.year, any_value(d.name) AS genre_name,
+    SELECT mg.genre_id, f.year, any_value(d.name) AS genre_name,
            count(*) AS movie_count,
            count(*) FILTER (f.has_budget) AS movies_with_budget,
            count(*) FILTER (f.has_revenue) AS movies_with_revenue,
@@ -278,25 +268,25 @@ COPY (
            CAST(sum(f.budget) AS BIGINT) AS budget,
            CAST(sum(f.revenue) AS BIGINT) AS revenue,
            CAST(coalesce(sum(f.revenue - f.budget) FILTER (f.has_both), 0) AS BIGINT) AS profit,
-           coalesce(fsum(f.popularity), 0) AS popularity_total,
-           fsum(f.popularity) / count(f.popularity) AS popularity_average,
+           coalesce(fsum(f.popularity ORDER BY f.rn), 0) AS popularity_total,
+           count(f.popularity) AS n_popularity,
            CAST(sum(f.vote_count) AS BIGINT) AS vote_count_total
-    FROM entries e JOIN facts f USING (rn)
-    JOIN dims d ON d.kind = 'genre' AND d.key = e.key
-    WHERE e.kind = 'genre'
-    GROUP BY e.key, f.year
+    FROM mg JOIN facts f USING (rn) JOIN genre d ON d.id = mg.genre_id
+    GROUP BY mg.genre_id, f.year
   )
-  SELECT *, CAST(row_number() OVER (PARTITION BY year ORDER BY popularity_total DESC, genre_id) AS INTEGER)
-              AS rank_by_popularity_total
+  SELECT genre_id, year, genre_name, movie_count, movies_with_budget, movies_with_revenue,
+         movies_with_both, budget, revenue, profit, popularity_total,
+         CASE WHEN n_popularity > 0 THEN popularity_total / n_popularity END AS popularity_average,
+         vote_count_total,
+         CAST(row_number() OVER (PARTITION BY year ORDER BY popularity_total DESC, genre_id) AS INTEGER)
+           AS rank_by_popularity_total
   FROM gy ORDER BY genre_id, year
 ) TO '__OUT__/tables/genre_year.parquet' (FORMAT parquet, COMPRESSION zstd);
 
 COPY (
-  SELECT CAST(c.key AS BIGINT) AS company_id, c.year, CAST(g.key AS BIGINT) AS genre_id,
-         any_value(d.name) AS genre_name, count(*) AS movie_count
-  FROM entries c JOIN entries g ON g.rn = c.rn AND g.kind = 'genre'
-  JOIN dims d ON d.kind = 'genre' AND d.key = g.key
-  WHERE c.kind = 'company' AND c.year IS NOT NULL
-  GROUP BY c.key, c.year, g.key
-  ORDER BY company_id, c.year, genre_id
+  SELECT mc.company_id, mc.year, mg.genre_id, any_value(d.name) AS genre_name, count(*) AS movie_count
+  FROM mc JOIN mg USING (rn) JOIN genre d ON d.id = mg.genre_id
+  WHERE mc.year IS NOT NULL
+  GROUP BY mc.company_id, mc.year, mg.genre_id
+  ORDER BY mc.company_id, mc.year, mg.genre_id
 ) TO '__OUT__/tables/company_year_genre.parquet' (FORMAT parquet, COMPRESSION zstd);
