@@ -114,25 +114,28 @@ SELECT
   END AS reason
 FROM typed;
 
--- 2. Physical lines (a narrow running sum), then the kept movies: valid rows,
---    first accepted occurrence of each id.
+-- 2. Physical lines (a narrow running sum), then which records are kept: the
+--    valid ones, first accepted occurrence of each id. Narrow tables; `kept` is
+--    a view, so each later statement reads only the columns it needs.
 CREATE TEMP TABLE lines AS
 SELECT rn, CAST(rn + 1 + coalesce(sum(nl) OVER (ORDER BY rn ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS BIGINT) AS line
 FROM parsed;
 
-CREATE TEMP TABLE kept AS
+CREATE TEMP TABLE keep AS
 WITH firsts AS (
   SELECT min(rn) AS rn FROM parsed WHERE reason IS NULL GROUP BY id
 )
-SELECT p.*, l.line,
+SELECT l.rn, l.line FROM lines l SEMI JOIN firsts f ON f.rn = l.rn;
+
+CREATE VIEW kept AS
+SELECT p.*, k.line,
        CAST(regexp_extract(p.belongs_to_collection, '^\{''id'': (\d+), ''name'': ', 1) AS BIGINT) AS collection_id
-FROM parsed p SEMI JOIN firsts f ON p.rn = f.rn
-JOIN lines l ON l.rn = p.rn;
+FROM parsed p JOIN keep k USING (rn);
 
 COPY (
   SELECT l.line, p.id_text AS id, coalesce(p.reason, 'duplicate_id') AS reason
   FROM parsed p JOIN lines l ON l.rn = p.rn
-  WHERE p.rn NOT IN (SELECT rn FROM kept)
+  WHERE p.rn NOT IN (SELECT rn FROM keep)
   ORDER BY p.rn
 ) TO '__OUT__/rejects.parquet' (FORMAT parquet, COMPRESSION zstd);
 
