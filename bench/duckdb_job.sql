@@ -25,26 +25,39 @@
 --   * rollups exactly as docs/DATA_MODEL.md "Rollups" defines them, with
 --     compensated summation (fsum) for doubles.
 --
--- Where it deviates (approximations; none of them changes a figure on the real
--- sample movies_metadata.head.csv, checked by tests/bench_check):
---   * CSV: DuckDB's reader with ignore_errors: a record with the wrong number
---     of fields is dropped whole (Marquee joins split records back, `repaired`,
---     and otherwise rejects only the first physical line and resyncs);
---     ill-formed UTF-8 is DuckDB's business (Marquee replaces it by U+FFFD).
+-- Where it deviates (approximations). None of them changes a value on the real
+-- sample movies_metadata.head.csv: all 13 tables equal Marquee's there, row by
+-- row (tests/bench_check, ctest bench_duckdb_job_equals_marquee), and at 10x
+-- (bench/scale_sample.py).
+--   * CSV: DuckDB's reader with strict_mode = false, ignore_errors = true (the
+--     strict reader gives up sniffing a file with broken records). A record
+--     split over two lines by a line break in an unquoted field is dropped
+--     (Marquee joins it back: `repaired`); a record with too many fields is read
+--     as its first 24 fields and the record after it is lost (Marquee rejects
+--     the first physical line, `field_count`, and resyncs). On `marquee generate
+--     --defects` data (20,000 records, 20 of each defect), those 40 movies are
+--     the only ones that differ. Ill-formed UTF-8 is DuckDB's business (Marquee
+--     replaces the bytes by U+FFFD and warns).
 --   * Literals are matched with regular expressions, not parsed: every
 --     well-formed entry `{'id': N, 'name': S}` (genres, collection),
 --     `{'name': S, 'id': N}` (companies) or `{'iso_...': S, 'name': S}` is
 --     kept, in the key order the dataset uses; an entry with another key order
---     or extra keys is skipped, and entries after garbage are kept (Marquee
---     keeps those before the garbage and drops the rest). String escapes: only
---     \' \" \\ are undone (Marquee decodes all of Python's: \n, \xNN, \uNNNN...).
---   * source_line = record number + line breaks inside the earlier records'
---     quoted fields + 1 (right as long as no record was dropped or split).
---   * No errors.jsonl/manifest.json, no warnings, no --max-reject-ratio
---     (a job with too many rejects still writes its tables), no overflow check
---     on sums (they cannot overflow below 9.2 million movies at the ceilings).
---   * Double sums are compensated (fsum) but not taken in input order, so a
---     popularity total may differ from Marquee's in the last bit.
+--     or extra keys is skipped, and well-formed entries after garbage are kept
+--     (Marquee keeps those before the garbage and drops the rest). String
+--     escapes: only \' \" \\ are undone (Marquee decodes all of Python's:
+--     \n, \xNN, \uNNNN, ...). None of this occurs in the real sample.
+--   * source_line = record number + 1 + line breaks inside the overview and
+--     tagline of the earlier records (in the real sample only overviews hold
+--     line breaks); wrong after a dropped or split record, or if another text
+--     field holds a line break.
+--   * No errors.jsonl, manifest.json or warnings (rejects.parquet only), no
+--     --max-reject-ratio (a job with too many rejects still writes its
+--     tables), no overflow check on sums (they cannot overflow below 9.2
+--     million movies at the ceilings).
+--   * Doubles: DuckDB's fsum (compensated) instead of Neumaier's; genre_year's
+--     popularity_total is summed in input order like Marquee's (its rank
+--     breaks exact ties by genre_id, so the order matters), the _split sums and
+--     average_popularity are not, so they may differ in the last bits.
 
 SET preserve_insertion_order = true;
 
@@ -54,7 +67,8 @@ SET preserve_insertion_order = true;
 CREATE TEMP TABLE parsed AS
 WITH csv AS (
   SELECT row_number() OVER () AS rn, *
-  FROM read_csv('__INPUT__', header = true, all_varchar = true, quote = '"', escape = '"',
+  FROM read_csv('__INPUT__', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"',
+                strict_mode = false,
                 ignore_errors = true, max_line_size = 16777216)
 ), typed AS (
   SELECT
