@@ -35,9 +35,10 @@
 --     (Marquee joins it back: `repaired`); a record with too many fields is read
 --     as its first 24 fields and the record after it is lost (Marquee rejects
 --     the first physical line, `field_count`, and resyncs). On `marquee generate
---     --defects` data (20,000 records, 20 of each defect), those 40 movies are
---     the only ones that differ. Ill-formed UTF-8 is DuckDB's business (Marquee
---     replaces the bytes by U+FFFD and warns).
+--     --defects` data (20,000 records, 20 of each defect) those 40 movies are
+--     the only ones that differ (and source_line, after the first of them);
+--     the salvaged literals agree. Ill-formed UTF-8 is DuckDB's business
+--     (Marquee replaces the bytes by U+FFFD and warns).
 --   * Literals are matched with regular expressions, not parsed: every
 --     well-formed entry `{'id': N, 'name': S}` (genres, collection),
 --     `{'name': S, 'id': N}` (companies) or `{'iso_...': S, 'name': S}` is
@@ -105,7 +106,23 @@ WITH csv AS (
     nullif(original_title, '') AS original_title, nullif(original_language, '') AS original_language,
     nullif(overview, '') AS overview, nullif(tagline, '') AS tagline, nullif(homepage, '') AS homepage,
     nullif(poster_path, '') AS poster_path, nullif(status, '') AS status,
-    belongs_to_collection, genres, production_companies, production_countries, spoken_languages,
+    -- The Python-literal columns, extracted in the same pass: one regular
+    -- expression per list gives (key, name) structs (companies list the name
+    -- first); ids must be positive (the API addresses companies and genres by
+    -- id). Only these lists are kept, not the literal text.
+    list_filter(regexp_extract_all(genres,
+        '\{''id'': (\d+), ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', ['key', 'name']),
+      lambda e: TRY_CAST(e.key AS BIGINT) > 0) AS genre_list,
+    list_filter(regexp_extract_all(production_companies,
+        '\{''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*"), ''id'': (\d+)\}', ['name', 'key']),
+      lambda e: TRY_CAST(e.key AS BIGINT) > 0) AS company_list,
+    regexp_extract_all(production_countries,
+      '\{''iso_3166_1'': ''([^''\\]+)'', ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', ['key', 'name']) AS country_list,
+    regexp_extract_all(spoken_languages,
+      '\{''iso_639_1'': ''([^''\\]+)'', ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', ['key', 'name']) AS language_list,
+    CASE WHEN belongs_to_collection IS NOT NULL THEN regexp_extract(belongs_to_collection,
+      '^\{''id'': (\d+), ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*"), ''poster_path'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*"|None), ''backdrop_path'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*"|None)\}$',
+      ['id', 'name', 'poster', 'backdrop']) END AS collection,
     -- line breaks inside quoted fields, for source_line
     length(overview) - length(replace(overview, chr(10), '')) AS nl_overview,
     length(tagline) - length(replace(tagline, chr(10), '')) AS nl_tagline
@@ -143,7 +160,7 @@ SELECT l.rn, l.line FROM lines l SEMI JOIN firsts f ON f.rn = l.rn;
 
 CREATE VIEW kept AS
 SELECT p.*, k.line,
-       CAST(regexp_extract(p.belongs_to_collection, '^\{''id'': (\d+), ''name'': ', 1) AS BIGINT) AS collection_id
+       CAST(nullif(p.collection.id, '') AS BIGINT) AS collection_id
 FROM parsed p JOIN keep k USING (rn);
 
 COPY (
@@ -153,12 +170,10 @@ COPY (
   ORDER BY p.rn
 ) TO '__OUT__/rejects.parquet' (FORMAT parquet, COMPRESSION zstd);
 
--- 3. The literal lists: one regular expression per list extracts (key, name)
---    structs (companies list the name first); ids must be positive (the API
---    addresses companies and genres by id); then distinct by key within a
---    movie, first listing kept, in order (position = 0-based index in the
---    distinct list). All in list functions, row by row: no join, no sort.
---    Names: quotes stripped, \' \" \\ undone.
+-- 3. The literal lists of the kept movies, distinct by key within a movie,
+--    first listing kept, in order (position = 0-based index in the distinct
+--    list): list functions, row by row, no join, no sort. Names: quotes
+--    stripped, \' \" \\ undone.
 CREATE MACRO py_str(s) AS
   CASE WHEN contains(s, '\') THEN regexp_replace(substr(s, 2, length(s) - 2), '\\(.)', '\1', 'g')
        ELSE substr(s, 2, length(s) - 2) END;
@@ -166,22 +181,10 @@ CREATE MACRO first_by_key(l) AS
   list_filter(l, lambda e, i: list_position(list_transform(l, lambda x: x.key), e.key) = i);
 
 CREATE TEMP TABLE lists AS
-WITH extracted AS (
-  SELECT rn, id AS movie_id, CAST(year(release_date) AS INTEGER) AS year,
-    list_filter(regexp_extract_all(genres,
-        '\{''id'': (\d+), ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', ['key', 'name']),
-      lambda e: TRY_CAST(e.key AS BIGINT) > 0) AS g,
-    list_filter(regexp_extract_all(production_companies,
-        '\{''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*"), ''id'': (\d+)\}', ['name', 'key']),
-      lambda e: TRY_CAST(e.key AS BIGINT) > 0) AS c,
-    regexp_extract_all(production_countries,
-      '\{''iso_3166_1'': ''([^''\\]+)'', ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', ['key', 'name']) AS n,
-    regexp_extract_all(spoken_languages,
-      '\{''iso_639_1'': ''([^''\\]+)'', ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*")\}', ['key', 'name']) AS l
-  FROM kept
-)
-SELECT rn, movie_id, year, first_by_key(g) AS g, first_by_key(c) AS c, first_by_key(n) AS n, first_by_key(l) AS l
-FROM extracted;
+SELECT rn, id AS movie_id, CAST(year(release_date) AS INTEGER) AS year,
+       first_by_key(genre_list) AS g, first_by_key(company_list) AS c,
+       first_by_key(country_list) AS n, first_by_key(language_list) AS l
+FROM kept;
 
 -- The two bridges the rollups use, exploded once.
 CREATE TEMP TABLE mg AS
@@ -233,17 +236,11 @@ COPY (
 ) TO '__OUT__/tables/language.parquet' (FORMAT parquet, COMPRESSION zstd);
 
 COPY (
-  WITH c AS (
-    SELECT rn, regexp_extract(belongs_to_collection,
-      '^\{''id'': (\d+), ''name'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*"), ''poster_path'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*"|None), ''backdrop_path'': (''(?:[^''\\]|\\.)*''|"(?:[^"\\]|\\.)*"|None)\}$',
-      ['id', 'name', 'poster', 'backdrop']) AS m
-    FROM kept WHERE collection_id IS NOT NULL
-  )
-  SELECT CAST(m.id AS BIGINT) AS id,
-         arg_min(py_str(m.name), rn) AS name,
-         arg_min(CASE WHEN m.poster NOT IN ('None', '') THEN py_str(m.poster) END, rn) AS poster_path,
-         arg_min(CASE WHEN m.backdrop NOT IN ('None', '') THEN py_str(m.backdrop) END, rn) AS backdrop_path
-  FROM c WHERE m.id <> '' GROUP BY m.id ORDER BY id
+  SELECT collection_id AS id,
+         arg_min(py_str(collection.name), rn) AS name,
+         arg_min(CASE WHEN collection.poster <> 'None' THEN py_str(collection.poster) END, rn) AS poster_path,
+         arg_min(CASE WHEN collection.backdrop <> 'None' THEN py_str(collection.backdrop) END, rn) AS backdrop_path
+  FROM kept WHERE collection_id IS NOT NULL GROUP BY collection_id ORDER BY id
 ) TO '__OUT__/tables/collection.parquet' (FORMAT parquet, COMPRESSION zstd);
 
 -- 5. The rollups: only movies with a release date; whole-movie credit, known
