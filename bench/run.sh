@@ -146,8 +146,9 @@ etl_benchmarks() {
 
 # Issue 11: the real sample scaled up (bench/scale_sample.py: ids offset per
 # copy, company ids on every other copy), so literals, text and id ranges have
-# the real file's shape; beside wc -l, DuckDB's plain transcode, and the whole
-# job (marquee run into SQLite) on the same file.
+# the real file's shape; beside wc -l, DuckDB's plain transcode, DuckDB doing
+# the whole job in SQL (bench/duckdb_job.sql, checked equal to marquee etl by
+# tests/bench_check), and the whole job (marquee run into SQLite) on the same file.
 real_shaped_benchmarks() {
   local head=$DATA_DIR/movies_metadata.head.csv copies=100
   [[ "$QUICK" == 1 ]] && copies=10
@@ -164,10 +165,11 @@ real_shaped_benchmarks() {
     "marquee etl (Parquet)" "$M etl $file --out $out/real"
     "marquee run into SQLite (ETL + load + publish)" "$M run $file --data-dir $out/real-run --keep 1")
   [[ -d tests/parquet/node_modules/@duckdb/node-api ]] &&
-    cmds+=("DuckDB: plain transcode to Parquet (all varchar)" "node $ROOT/bench/duckdb_transcode.mjs $file $out/real-duck.parquet")
+    cmds+=("DuckDB: plain transcode to Parquet (all varchar)" "node $ROOT/bench/duckdb_transcode.mjs $file $out/real-duck.parquet"
+      "DuckDB: whole job in SQL" "node $ROOT/bench/duckdb_job.mjs $file $out/real-duck-job")
   time_runs "etl real-shaped ${copies}x ($((4627 * copies)) records)" "$BIG_RUNS" "$(stat -c %s "$file")" "${cmds[@]}"
   peak_rss "marquee etl real-shaped ${copies}x" "$M" etl "$file" --out "$out/real-rss"
-  rm -rf "$out/real" "$out/real-run" "$out/real-rss" "$out/real-duck.parquet"
+  rm -rf "$out/real" "$out/real-run" "$out/real-rss" "$out/real-duck.parquet" "$out/real-duck-job"
 }
 
 micro_benchmarks() {
