@@ -15,7 +15,7 @@ build=(cmake ninja-build g++ pkg-config
 test=(python3 sqlite3 postgresql redis-server clang libclang-rt-14-dev curl zip procps openssl prometheus)
 bench=(wrk nginx hyperfine linux-perf)
 # The dashboard's end-to-end tests drive Debian's Chromium (tests/web).
-test+=(chromium)
+test+=(chromium fonts-liberation)  # metric-compatible fonts: the screenshots do not depend on fallbacks
 # The scale-out stack and its fault test put HAProxy in front of the replicas (tests/scale).
 test+=(haproxy)
 

@@ -265,6 +265,19 @@ async function main() {
     };
     const full = await companyFigures('full');
     check(full.years.length >= 3, `${company.name} has several years`);
+    // The plotted line spans every year from the first to the last, with a
+    // gap (null) at each year the company has no row: no segment is drawn
+    // across years without data. Expected from the API's answer.
+    const plotted = await page.evaluate((id) => {
+      const u = document.querySelector(`[data-chart="company-money-${id}"] .chart`).uplot;
+      return { xs: Array.from(u.data[0]), budget: Array.from(u.data[1]) };
+    }, company.id);
+    const listedYears = full.years.map((y) => y.year);
+    const span = Array.from({ length: Math.max(...listedYears) - Math.min(...listedYears) + 1 }, (_, k) => Math.min(...listedYears) + k);
+    check(span.length > listedYears.length, `${company.name} has years without data inside its span (the case checked next)`);
+    checkEq(plotted.xs, span, `${company.name}: the money chart spans every year`);
+    checkEq(plotted.budget, span.map((y) => full.years.find((r) => r.year === y)?.budget ?? null),
+      `${company.name}: years without data are gaps in the line`);
     const popularityTable = await tableOf(page, `company-popularity-${company.id}`);
     checkEq(popularityTable.map((r) => [r.year, r.values[0]]), full.years.map((y) => [y.year, str(y.average_popularity)]), 'average popularity');
     const genresAnswer = await v1(`/v1/companies/${company.id}/genres`);

@@ -67,6 +67,19 @@ export function chartPanel(spec) {
     const acc = years.map(() => 0);
     data = series.map((s) => s.values.map((v, i) => (acc[i] += v ?? 0)));
   }
+  // A line over years with no data must break there, not draw a straight
+  // segment across them: lines are plotted over every year of the span, with
+  // nulls where a year has no row (bars simply leave the year empty).
+  let xs = years;
+  if (kind === 'line') {
+    const first = Math.min(...years);
+    const last = Math.max(...years);
+    if (last - first + 1 > years.length) {
+      xs = Array.from({ length: last - first + 1 }, (_, k) => first + k);
+      const at = new Map(years.map((y, i) => [y, i]));
+      data = data.map((values) => xs.map((y) => (at.has(y) ? values[at.get(y)] : null)));
+    }
+  }
   const order = kind === 'stacked' ? series.map((_, i) => series.length - 1 - i) : series.map((_, i) => i);
   const bars = kind !== 'line' ? uPlot.paths.bars({ size: [0.8, 48], align: 0 }) : null;
   const opts = {
@@ -93,12 +106,16 @@ export function chartPanel(spec) {
           paths: bars ?? undefined,
           points: { show: !bars, size: 5 },
           spanGaps: false,
-          value: (u, v, si, idx) => (idx == null ? '—' : format.exact(series[i].values[idx])),
+          value: (u, v, si, idx) => {
+            if (idx == null) return '—';
+            if (kind === 'line') return v == null ? '—' : format.exact(v);
+            return format.exact(series[i].values[idx]);  // stacked bars plot running sums
+          },
         };
       }),
     ],
   };
-  const chart = new uPlot(opts, [years, ...order.map((i) => data[i])], host);
+  const chart = new uPlot(opts, [xs, ...order.map((i) => data[i])], host);
   host.uplot = chart;
   charts.add(chart);
   requestAnimationFrame(() => {
