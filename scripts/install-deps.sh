@@ -10,9 +10,9 @@ build=(cmake ninja-build g++ pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev
   libzip-dev libzstd-dev libsnappy-dev libsqlite3-dev libpq-dev
   libboost1.81-dev libboost-json1.81-dev libssl-dev libhiredis-dev
-  libfmt-dev libcli11-dev libfast-float-dev zlib1g-dev)
+  libfmt-dev libcli11-dev libfast-float-dev zlib1g-dev libcurl4-openssl-dev)
 # Test tooling: independent checkers and real servers (never mocks).
-test=(python3 sqlite3 postgresql redis-server clang libclang-rt-14-dev curl zip procps openssl)
+test=(python3 sqlite3 postgresql redis-server clang libclang-rt-14-dev curl zip procps openssl swift swift-proxy swift-object swift-container swift-account)
 bench=(wrk nginx hyperfine)
 
 want=("${build[@]}" "${test[@]}")

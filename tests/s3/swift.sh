@@ -1,0 +1,163 @@
+# A throw-away OpenStack Swift with the s3api middleware (SigV4 signatures and
+# payload hashes verified) for the S3 suites. Source this file, then:
+#
+#   swift_start    builds rings and configs in a fresh temporary directory,
+#                  starts the account, container, object and proxy servers on
+#                  free loopback ports (storage: a plain directory,
+#                  mount_check = false), waits for them, and exports
+#                  AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+#                  AWS_REGION; registers swift_stop on EXIT unless SWIFT_NO_TRAP=1
+#   swift_stop     stops every server and removes the directory
+#   swift_stop_proxy / swift_start_proxy   stop or restart only the S3 endpoint
+#
+# Keys come from tempauth: access key "test:tester", secret "testing".
+# Nothing needs memcached or rsync: no cache middleware, no replicators.
+# Exits 77 (ctest's skip code) when Swift is not installed.
+
+SWIFT_DIR=""
+SWIFT_PIDS=()
+SWIFT_PROXY_PID=""
+
+_swift_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+_swift_server_conf() {  # kind port
+  cat >"$SWIFT_DIR/$1-server.conf" <<CONF
+[DEFAULT]
+bind_ip = 127.0.0.1
+bind_port = $2
+workers = 0
+swift_dir = $SWIFT_DIR
+devices = $SWIFT_DIR/srv
+mount_check = false
+disable_fallocate = true
+log_facility = LOG_LOCAL2
+log_level = WARNING
+user = $(id -un)
+
+[pipeline:main]
+pipeline = $1-server
+
+[app:$1-server]
+use = egg:swift#$1
+CONF
+}
+
+_swift_proxy_conf() {  # port
+  cat >"$SWIFT_DIR/proxy-server.conf" <<CONF
+[DEFAULT]
+bind_ip = 127.0.0.1
+bind_port = $1
+workers = 0
+swift_dir = $SWIFT_DIR
+log_level = WARNING
+user = $(id -un)
+
+[pipeline:main]
+pipeline = catch_errors gatekeeper healthcheck proxy-logging listing_formats s3api tempauth copy slo dlo proxy-logging proxy-server
+
+[app:proxy-server]
+use = egg:swift#proxy
+account_autocreate = true
+
+[filter:s3api]
+use = egg:swift#s3api
+location = us-east-1
+# Small parts in tests (AWS's own minimum is 5 MiB; Marquee's too).
+min_segment_size = 5242880
+
+[filter:tempauth]
+use = egg:swift#tempauth
+user_test_tester = testing .admin
+user_other_reader = otherpass
+
+[filter:catch_errors]
+use = egg:swift#catch_errors
+[filter:gatekeeper]
+use = egg:swift#gatekeeper
+[filter:healthcheck]
+use = egg:swift#healthcheck
+[filter:proxy-logging]
+use = egg:swift#proxy_logging
+[filter:listing_formats]
+use = egg:swift#listing_formats
+[filter:copy]
+use = egg:swift#copy
+[filter:slo]
+use = egg:swift#slo
+[filter:dlo]
+use = egg:swift#dlo
+CONF
+}
+
+_swift_wait_port() {  # port seconds
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    python3 -c "import socket,sys; s=socket.create_connection(('127.0.0.1',$1),0.2)" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+swift_start_proxy() {
+  /usr/bin/python3 /usr/bin/swift-proxy-server "$SWIFT_DIR/proxy-server.conf" >>"$SWIFT_DIR/proxy.log" 2>&1 &
+  SWIFT_PROXY_PID=$!
+  _swift_wait_port "$SWIFT_PROXY_PORT" 30 || { cat "$SWIFT_DIR/proxy.log" >&2; echo "swift: proxy did not start" >&2; return 1; }
+}
+
+swift_stop_proxy() {
+  if [[ -n "$SWIFT_PROXY_PID" ]]; then
+    kill "$SWIFT_PROXY_PID" 2>/dev/null || true
+    wait "$SWIFT_PROXY_PID" 2>/dev/null || true
+  fi
+  SWIFT_PROXY_PID=""
+}
+
+swift_start() {
+  if [[ ! -x /usr/bin/swift-proxy-server || ! -x /usr/bin/swift-object-server || ! -x /usr/bin/swift-ring-builder ]]; then
+    echo "SKIPPED: OpenStack Swift not installed (Debian packages swift-proxy swift-object swift-container swift-account)" >&2
+    exit 77
+  fi
+  SWIFT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/marquee-swift.XXXXXX")
+  if [[ "${SWIFT_NO_TRAP:-0}" != 1 ]]; then trap swift_stop EXIT; fi
+  mkdir -p "$SWIFT_DIR/srv/d1"
+  cat >"$SWIFT_DIR/swift.conf" <<CONF
+[swift-hash]
+swift_hash_path_suffix = marquee-test
+swift_hash_path_prefix = marquee-test
+[storage-policy:0]
+name = Policy-0
+default = yes
+CONF
+  local kind port
+  for kind in account container object; do
+    port=$(_swift_free_port)
+    _swift_server_conf "$kind" "$port"
+    (cd "$SWIFT_DIR" && swift-ring-builder "$kind.builder" create 0 1 1 >/dev/null &&
+      swift-ring-builder "$kind.builder" add "r1z1-127.0.0.1:$port/d1" 100 >/dev/null &&
+      swift-ring-builder "$kind.builder" rebalance >/dev/null) || { echo "swift: ring $kind failed" >&2; return 1; }
+    /usr/bin/python3 "/usr/bin/swift-$kind-server" "$SWIFT_DIR/$kind-server.conf" >>"$SWIFT_DIR/$kind.log" 2>&1 &
+    SWIFT_PIDS+=($!)
+    eval "SWIFT_${kind^^}_PORT=$port"
+  done
+  SWIFT_PROXY_PORT=$(_swift_free_port)
+  _swift_proxy_conf "$SWIFT_PROXY_PORT"
+  for port in $SWIFT_ACCOUNT_PORT $SWIFT_CONTAINER_PORT $SWIFT_OBJECT_PORT; do
+    _swift_wait_port "$port" 30 || { cat "$SWIFT_DIR"/*.log >&2; echo "swift: a storage server did not start" >&2; return 1; }
+  done
+  swift_start_proxy
+  export AWS_ENDPOINT_URL="http://127.0.0.1:$SWIFT_PROXY_PORT"
+  export AWS_ACCESS_KEY_ID="test:tester" AWS_SECRET_ACCESS_KEY="testing" AWS_REGION="us-east-1"
+  unset AWS_SESSION_TOKEN AWS_DEFAULT_REGION
+}
+
+swift_stop() {
+  swift_stop_proxy
+  local pid
+  for pid in "${SWIFT_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${SWIFT_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  SWIFT_PIDS=()
+  [[ -n "$SWIFT_DIR" && -d "$SWIFT_DIR" ]] && rm -rf "$SWIFT_DIR"
+  SWIFT_DIR=""
+}
