@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   marquee::cli::add_etl_commands(app, commands);
   marquee::cli::add_storage_commands(app, commands);
   marquee::cli::add_api_commands(app, commands);
+  marquee::cli::add_s3_commands(app, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

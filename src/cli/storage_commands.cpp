@@ -14,7 +14,9 @@
 #include "cli/commands.hpp"
 #include "csv/options.hpp"
 #include "common/error.hpp"
+#include "job/archive.hpp"
 #include "job/run_job.hpp"
+#include "objstore/s3_config.hpp"
 #include "parquet/options.hpp"
 #include "store/lock.hpp"
 
@@ -81,6 +83,7 @@ struct RunArgs {
   bool no_publish = false;
   std::string base;
   std::string delete_ids;
+  std::string archive;
 };
 
 void add_run(CLI::App& app, RunArgs& args) {
@@ -110,6 +113,9 @@ void add_run(CLI::App& app, RunArgs& args) {
                   "Apply INPUT as corrections on top of this run: 'published' or a run id");
   cmd->add_option("--delete-ids", args.delete_ids,
                   "With --base: a file of movie ids to remove, one per line");
+  cmd->add_option("--archive", args.archive,
+                  "After publishing, upload the run to s3://BUCKET/PREFIX/RUN_ID/ (docs/S3.md)")
+      ->envname("MARQUEE_ARCHIVE");
 }
 
 std::string counts_line(const job::Manifest& m) {
@@ -130,6 +136,7 @@ int run_run(const RunArgs& args) {
   options.publish = !args.no_publish;
   options.base = args.base;
   options.delete_ids_file = args.delete_ids;
+  options.archive = args.archive;
   if (::isatty(STDERR_FILENO)) options.progress = show_progress;
   const job::RunResult result = job::run_job(options);
   end_progress_line();
@@ -140,6 +147,7 @@ int run_run(const RunArgs& args) {
     return result.exit_code;
   }
   std::cout << fmt::format("run {} {}\n", result.run_id, result.published ? "published" : "loaded (not published)");
+  if (!args.archive.empty()) return archive_after_run(result.run_id, result.run_dir, args.archive);
   return 0;
 }
 
@@ -152,7 +160,9 @@ struct LoadArgs {
 void add_load(CLI::App& app, LoadArgs& args) {
   auto* cmd = app.add_subcommand(
       "load", "Load an existing run directory (checked against its manifest) into the database");
-  cmd->add_option("run_dir", args.run_dir, "A run directory written by `marquee run`")->required();
+  cmd->add_option("run_dir", args.run_dir,
+                  "A run directory written by `marquee run`, or an archived run: s3://BUCKET/PREFIX/RUN_ID")
+      ->required();
   add_storage_options(cmd, args.storage);
   cmd->add_flag("--publish", args.publish, "Also publish the run once loaded");
 }
@@ -160,6 +170,7 @@ void add_load(CLI::App& app, LoadArgs& args) {
 int run_load(const LoadArgs& args) {
   job::LoadOptions options;
   options.run_dir = args.run_dir;
+  if (objstore::is_s3_url(args.run_dir)) return load_from_s3(args.run_dir, storage_options(args.storage), args.publish);
   options.storage = storage_options(args.storage);
   options.publish = args.publish;
   const job::LoadResult result = job::load_run_dir(options);

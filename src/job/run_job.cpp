@@ -12,6 +12,8 @@
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
 #include "input/byte_source.hpp"
+#include "job/archive.hpp"
+#include "objstore/s3_config.hpp"
 #include "job/error_log.hpp"
 #include "job/etl_job.hpp"
 #include "job/run_dir.hpp"
@@ -391,6 +393,10 @@ RunResult run_job(const RunOptions& options) {
   if (options.base.empty() && !options.delete_ids_file.empty()) {
     throw InputError("--delete-ids applies to corrections: give --base too");
   }
+  if (!options.archive.empty()) {  // a bad --archive fails before any work
+    objstore::parse_s3_url(options.archive);
+    objstore::S3Config::from_env(options.archive);
+  }
   input::open_input(options.input);  // a missing input fails before the data directory is touched
   Session session(options.storage, "marquee run " + options.input, true);
   RunResult result;
@@ -416,6 +422,9 @@ RunResult run_job(const RunOptions& options) {
                                      "({} delete ids not found) -> {} movies",
                                      *result.base_run_id, k.base_movies, k.replaced, k.added, k.deleted,
                                      k.delete_ids_not_found, k.movies));
+  }
+  if (!options.archive.empty() && t.exit_code == 0) {
+    t.extra["archive"] = {{"url", archive_url(options.archive, result.run_id)}};
   }
   seal_manifest(staging, t.manifest, result.run_id, created_at, t.extra);
   if (t.exit_code != 0) {
