@@ -143,6 +143,32 @@ etl_benchmarks() {
   fi
 }
 
+# Issue 11: the real sample scaled up (bench/scale_sample.py: ids offset per
+# copy, company ids on every other copy), so literals, text and id ranges have
+# the real file's shape; beside wc -l, DuckDB's plain transcode, and the whole
+# job (marquee run into SQLite) on the same file.
+real_shaped_benchmarks() {
+  local head=$DATA_DIR/movies_metadata.head.csv copies=100
+  [[ "$QUICK" == 1 ]] && copies=10
+  if [[ ! -f "$head" ]]; then
+    skip "etl real-shaped" "movies_metadata.head.csv not found in $DATA_DIR"
+    return
+  fi
+  local file=$DATA/real_shaped_${copies}x.csv out=$WORK/out
+  if [[ ! -f "$file" ]]; then
+    log "scaling the real sample ${copies}x into $file"
+    python3 "$ROOT/bench/scale_sample.py" "$head" "$copies" "$file"
+  fi
+  local cmds=("wc -l" "wc -l $file"
+    "marquee etl (Parquet)" "$M etl $file --out $out/real"
+    "marquee run into SQLite (ETL + load + publish)" "$M run $file --data-dir $out/real-run --keep 1")
+  [[ -d tests/parquet/node_modules/@duckdb/node-api ]] &&
+    cmds+=("DuckDB: plain transcode to Parquet (all varchar)" "node $ROOT/bench/duckdb_transcode.mjs $file $out/real-duck.parquet")
+  time_runs "etl real-shaped ${copies}x ($((4627 * copies)) records)" "$BIG_RUNS" "$(stat -c %s "$file")" "${cmds[@]}"
+  peak_rss "marquee etl real-shaped ${copies}x" "$M" etl "$file" --out "$out/real-rss"
+  rm -rf "$out/real" "$out/real-run" "$out/real-rss" "$out/real-duck.parquet"
+}
+
 micro_benchmarks() {
   log "micro-benchmarks"
   local bench
@@ -338,6 +364,7 @@ main() {
   # Read once so that every timed run finds the input in the page cache.
   cat "$DATA"/*.csv >/dev/null
   etl_benchmarks
+  real_shaped_benchmarks || skip "etl real-shaped" "failed; see the log above"
   micro_benchmarks
   load_benchmarks || skip "load" "failed; see the log above"
   api_benchmarks || skip "api" "failed; see the log above"

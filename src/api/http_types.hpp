@@ -13,6 +13,19 @@ struct Request {
   std::string target;         // path and query, as received
   std::string authorization;  // the Authorization header, empty when absent
   std::string if_none_match;  // the If-None-Match header, empty when absent
+  // Set by authentication (the token's `sub`), for the access log only.
+  mutable std::string subject;
+};
+
+// One answered request, for the access log: never the token, never the query.
+struct AccessRecord {
+  std::string_view method;
+  std::string_view route;  // the route's pattern, e.g. /v1/companies/{id}
+  int status = 0;
+  std::size_t bytes = 0;
+  double seconds = 0;
+  std::string_view run_id;  // the Marquee-Run answered, empty when none
+  std::string_view subject;
 };
 
 struct Response {

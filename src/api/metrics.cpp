@@ -50,7 +50,13 @@ Metrics::Metrics(std::vector<std::string> route_labels) : labels_(std::move(rout
 Metrics::~Metrics() = default;
 
 void Metrics::observe_request(std::size_t route, int status, double seconds) {
-  RouteStats& stats = routes_[route < labels_.size() ? route : unmatched_route()];
+  const std::size_t slot = route < labels_.size() ? route : unmatched_route();
+  if (statsd_) {
+    const std::string name = obs::metric_segment(labels_[slot]);
+    statsd_->count(fmt::format("http.requests.{}.{}", name, status));
+    statsd_->timing("http.request_duration." + name, seconds * 1000.0);
+  }
+  RouteStats& stats = routes_[slot];
   stats.by_status[status_slot(status)].fetch_add(1, std::memory_order_relaxed);
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) {
@@ -62,15 +68,26 @@ void Metrics::observe_request(std::size_t route, int status, double seconds) {
   stats.sum_nanos.fetch_add(static_cast<std::uint64_t>(seconds * 1e9), std::memory_order_relaxed);
 }
 
-void Metrics::cache_hit(CacheLayer layer) { cache_hits_[static_cast<int>(layer)].fetch_add(1, std::memory_order_relaxed); }
-void Metrics::cache_miss(CacheLayer layer) { cache_misses_[static_cast<int>(layer)].fetch_add(1, std::memory_order_relaxed); }
-void Metrics::redis_error() { redis_errors_.fetch_add(1, std::memory_order_relaxed); }
-void Metrics::redis_skipped() { redis_skipped_.fetch_add(1, std::memory_order_relaxed); }
-void Metrics::database_error() { database_errors_.fetch_add(1, std::memory_order_relaxed); }
-void Metrics::publish_change() { publish_changes_.fetch_add(1, std::memory_order_relaxed); }
-void Metrics::accept_backoff() { accept_backoffs_.fetch_add(1, std::memory_order_relaxed); }
+// Each counter also goes to StatsD when configured, under the same facts.
+void Metrics::bump(std::atomic<std::uint64_t>& counter, std::string_view statsd_name) {
+  counter.fetch_add(1, std::memory_order_relaxed);
+  if (statsd_) statsd_->count(statsd_name);
+}
+
+void Metrics::cache_hit(CacheLayer layer) {
+  bump(cache_hits_[static_cast<int>(layer)], fmt::format("cache.hits.{}", kLayers[static_cast<int>(layer)]));
+}
+void Metrics::cache_miss(CacheLayer layer) {
+  bump(cache_misses_[static_cast<int>(layer)], fmt::format("cache.misses.{}", kLayers[static_cast<int>(layer)]));
+}
+void Metrics::redis_error() { bump(redis_errors_, "redis.errors"); }
+void Metrics::redis_skipped() { bump(redis_skipped_, "redis.skipped"); }
+void Metrics::database_error() { bump(database_errors_, "database.errors"); }
+void Metrics::publish_change() { bump(publish_changes_, "publish.changes"); }
+void Metrics::accept_backoff() { bump(accept_backoffs_, "http.accept_backoffs"); }
 void Metrics::auth_failure(AuthFailure reason) {
-  auth_failures_[static_cast<std::size_t>(reason) % auth_failures_.size()].fetch_add(1, std::memory_order_relaxed);
+  bump(auth_failures_[static_cast<std::size_t>(reason) % auth_failures_.size()],
+       fmt::format("auth.failures.{}", failure_name(reason)));
 }
 
 std::uint64_t Metrics::requests(std::size_t route, int status) const {

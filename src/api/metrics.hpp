@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/jwt.hpp"
+#include "obs/statsd.hpp"
 
 namespace marquee::api {
 
@@ -34,6 +35,9 @@ class Metrics {
   ~Metrics();
 
   std::size_t unmatched_route() const { return labels_.size() - 1; }
+  const std::vector<std::string>& route_labels() const { return labels_; }
+  // Also sends every observation to StatsD (docs/OBSERVABILITY.md); may be null.
+  void set_statsd(obs::Statsd* statsd) { statsd_ = statsd; }
   void observe_request(std::size_t route, int status, double seconds);
   void cache_hit(CacheLayer layer);
   void cache_miss(CacheLayer layer);
@@ -51,7 +55,10 @@ class Metrics {
 
  private:
   struct RouteStats;
+  void bump(std::atomic<std::uint64_t>& counter, std::string_view statsd_name);
+
   std::vector<std::string> labels_;
+  obs::Statsd* statsd_ = nullptr;
   std::unique_ptr<RouteStats[]> routes_;
   std::array<std::atomic<std::uint64_t>, 2> cache_hits_{};
   std::array<std::atomic<std::uint64_t>, 2> cache_misses_{};

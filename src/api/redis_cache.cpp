@@ -1,8 +1,9 @@
 #include "api/redis_cache.hpp"
 
+#include "obs/log.hpp"
+
 #include <hiredis/hiredis.h>
 
-#include <charconv>
 #include <cstdio>
 #include <stdexcept>
 
@@ -15,46 +16,12 @@ timeval to_timeval(std::chrono::milliseconds ms) {
   return timeval{static_cast<time_t>(ms.count() / 1000), static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
 }
 
-int parse_number(std::string_view text, std::string_view what) {
-  int value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 0)
-    throw std::invalid_argument(fmt::format("redis URL: invalid {} '{}'", what, text));
-  return value;
-}
-
 struct ReplyDeleter {
   void operator()(redisReply* reply) const { freeReplyObject(reply); }
 };
 using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
 
 }  // namespace
-
-RedisEndpoint parse_redis_url(std::string_view url) {
-  constexpr std::string_view kScheme = "redis://";
-  if (url.substr(0, kScheme.size()) != kScheme)
-    throw std::invalid_argument("redis URL must look like redis://host:port");
-  std::string_view rest = url.substr(kScheme.size());
-  RedisEndpoint endpoint;
-  if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
-    std::string_view credentials = rest.substr(0, at);
-    if (const auto colon = credentials.find(':'); colon != std::string_view::npos)
-      credentials = credentials.substr(colon + 1);
-    endpoint.password = std::string(credentials);
-    rest = rest.substr(at + 1);
-  }
-  if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
-    if (slash + 1 < rest.size()) endpoint.database = parse_number(rest.substr(slash + 1), "database");
-    rest = rest.substr(0, slash);
-  }
-  if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
-    endpoint.port = parse_number(rest.substr(colon + 1), "port");
-    rest = rest.substr(0, colon);
-  }
-  if (rest.empty()) throw std::invalid_argument("redis URL has no host");
-  endpoint.host = std::string(rest);
-  return endpoint;
-}
 
 void RedisCache::ContextDeleter::operator()(redisContext* context) const { redisFree(context); }
 
@@ -114,9 +81,9 @@ void RedisCache::failed(Context context, std::string_view what) {
   idle_.clear();
   if (now - last_logged_ > std::chrono::seconds(10)) {
     last_logged_ = now;
-    std::fprintf(stderr, "marquee serve: redis %s:%d %.*s failed (%s); serving without it\n",
-                 endpoint_.host.c_str(), endpoint_.port, static_cast<int>(what.size()), what.data(),
-                 reason.c_str());
+    obs::log("warning",
+             fmt::format("redis {}:{} {} failed ({}); serving without it", endpoint_.host, endpoint_.port, what, reason),
+             {}, "serve");
   }
 }
 

@@ -13,20 +13,14 @@
 #include <vector>
 
 #include "api/metrics.hpp"
+#include "common/redis_url.hpp"
 
 struct redisContext;
 
 namespace marquee::api {
 
-struct RedisEndpoint {
-  std::string host = "127.0.0.1";
-  int port = 6379;
-  int database = 0;
-  std::string password;
-};
-
-// redis://[:password@]host[:port][/db]; throws std::invalid_argument.
-RedisEndpoint parse_redis_url(std::string_view url);
+using marquee::RedisEndpoint;
+using marquee::parse_redis_url;
 
 struct RedisOptions {
   std::chrono::seconds ttl{600};

@@ -1,5 +1,7 @@
 #include "api/server.hpp"
 
+#include "obs/log.hpp"
+
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -322,13 +324,13 @@ struct Server::Impl {
       if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::getrlimit(RLIMIT_NOFILE, &limit);
     }
     if (limit.rlim_cur < wanted) {
-      std::fprintf(stderr,
-                   "marquee serve: the file descriptor limit is %llu (hard limit %llu), below --max-connections "
-                   "%zu + %llu: beyond about %llu connections, accepts pause until some close (raise the hard "
-                   "limit, e.g. LimitNOFILE= or ulimit -Hn)\n",
-                   static_cast<unsigned long long>(limit.rlim_cur), static_cast<unsigned long long>(limit.rlim_max),
-                   options.max_connections, static_cast<unsigned long long>(kReserve),
-                   static_cast<unsigned long long>(limit.rlim_cur > kReserve ? limit.rlim_cur - kReserve : 0));
+      obs::log("warning",
+               fmt::format("the file descriptor limit is {} (hard limit {}), below --max-connections {} + {}: beyond "
+                           "about {} connections, accepts pause until some close (raise the hard limit, e.g. "
+                           "LimitNOFILE= or ulimit -Hn)",
+                           limit.rlim_cur, limit.rlim_max, options.max_connections, kReserve,
+                           limit.rlim_cur > kReserve ? limit.rlim_cur - kReserve : 0),
+               {}, "serve");
     }
   }
 
@@ -355,8 +357,10 @@ struct Server::Impl {
   void accept_later() {
     service.metrics().accept_backoff();
     if (!warned_exhausted.exchange(true)) {
-      std::fprintf(stderr, "marquee serve: out of file descriptors or memory while accepting; pausing accepts "
-                           "(counted in marquee_http_accept_backoffs_total)\n");
+      obs::log("warning",
+               "out of file descriptors or memory while accepting; pausing accepts (counted in "
+               "marquee_http_accept_backoffs_total)",
+               {}, "serve");
     }
     accept_timer.expires_after(std::chrono::milliseconds(50));
     accept_timer.async_wait([this](beast::error_code ec) {
@@ -384,7 +388,7 @@ struct Server::Impl {
 
   void begin_shutdown() {
     if (shared.draining.exchange(true)) return;
-    std::fprintf(stderr, "marquee serve: shutting down: no new connections; finishing requests in flight\n");
+    obs::log("info", "shutting down: no new connections; finishing requests in flight", {}, "serve");
     beast::error_code ignored;
     acceptor.close(ignored);
     accept_timer.cancel();
@@ -405,7 +409,7 @@ struct Server::Impl {
   void watch_drain() {
     if (shared.session_count() == 0) return;
     if (std::chrono::steady_clock::now() >= drain_deadline) {
-      std::fprintf(stderr, "marquee serve: grace period over; closing %zu connection(s)\n", shared.session_count());
+      obs::log("warning", fmt::format("grace period over; closing {} connection(s)", shared.session_count()), {}, "serve");
       io.stop();
       return;
     }

@@ -11,6 +11,9 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+
+#include "obs/log.hpp"
+#include "cli/obs_options.hpp"
 #include "csv/options.hpp"
 #include "common/error.hpp"
 #include "generate/generator.hpp"
@@ -102,14 +105,24 @@ int run_etl(const EtlArgs& args) {
   options.csv.max_record_bytes = args.max_record_bytes;
   options.make_sink = table_sink_factory(args);
   if (::isatty(STDERR_FILENO)) options.progress = show_progress;
-  const job::EtlResult result = job::run_etl(options);
+  Observability o = make_observability("etl", std::filesystem::path(args.out) / "events.jsonl");
+  o.telemetry->started("", args.input);
+  job::EtlResult result;
+  try {
+    result = job::run_etl(options);
+  } catch (const std::exception& e) {
+    o.telemetry->finished("", false, e.what());
+    throw;
+  }
+  o.telemetry->transformed("", result.manifest);
+  o.telemetry->finished("", result.exit_code == 0, result.manifest.failure);
   if (options.progress) std::fputs("\n", stderr);
   const job::Counts& c = result.manifest.counts;
   std::cout << fmt::format(
       "{}: {} records, {} movies kept, {} rejected, {} repaired, {} duplicates, {} warnings -> {}\n",
       result.exit_code == 0 ? "succeeded" : "FAILED", c.records_read, c.movies_kept, c.rejected,
       c.repaired, c.duplicates, c.warnings, args.out);
-  if (result.exit_code != 0) std::cerr << "marquee etl: " << result.manifest.failure << "\n";
+  if (result.exit_code != 0) obs::log("error", result.manifest.failure, {}, "etl");
   return result.exit_code;
 }
 
@@ -135,6 +148,7 @@ void add_etl_commands(CLI::App& app, Commands& commands) {
   add_generate(app, *gen);
   commands.add(app.get_subcommand("etl"), [etl] { return run_etl(*etl); });
   commands.add(app.get_subcommand("generate"), [gen] { return run_generate(*gen); });
+  add_split_command(app, commands);
 }
 
 }  // namespace marquee::cli

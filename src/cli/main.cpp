@@ -7,6 +7,8 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/obs_options.hpp"
+#include "obs/log.hpp"
 #include "common/error.hpp"
 #include "marquee/version.hpp"
 
@@ -19,6 +21,9 @@ int main(int argc, char** argv) {
   marquee::cli::add_storage_commands(app, commands);
   marquee::cli::add_api_commands(app, commands);
   marquee::cli::add_s3_commands(app, commands);
+  marquee::cli::add_events_command(app, commands);
+  marquee::cli::add_diff_command(app, commands);
+  marquee::cli::add_obs_options(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -26,14 +31,15 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   try {
+    marquee::cli::apply_log_format();
     for (const auto& [subcommand, run] : commands.list()) {
       if (subcommand->parsed()) return run();
     }
   } catch (const marquee::Error& e) {
-    std::cerr << "marquee: " << e.what() << "\n";
+    marquee::obs::log("error", e.what(), {{"exit_code", std::to_string(e.exit_code())}});
     return e.exit_code();
   } catch (const std::exception& e) {
-    std::cerr << "marquee: error: " << e.what() << "\n";
+    marquee::obs::log("error", std::string("error: ") + e.what(), {{"exit_code", "1"}});
     return 1;
   }
   return 2;

@@ -12,6 +12,10 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+
+#include "obs/log.hpp"
+#include "cli/obs_options.hpp"
+#include "cli/publish_announce.hpp"
 #include "csv/options.hpp"
 #include "common/error.hpp"
 #include "job/archive.hpp"
@@ -27,6 +31,7 @@ struct StorageArgs {
   std::string data_dir = "data";
   std::string db;
   std::string lock_timeout = "30s";
+  std::string redis;  // announce publishes to standby replicas (cli/publish_announce.hpp)
 };
 
 void add_storage_options(CLI::App* cmd, StorageArgs& args, bool with_lock = true) {
@@ -42,6 +47,13 @@ void add_storage_options(CLI::App* cmd, StorageArgs& args, bool with_lock = true
   }
 }
 
+// For the commands that publish.
+void add_announce_option(CLI::App* cmd, StorageArgs& args) {
+  cmd->add_option("--redis", args.redis,
+                  "After a publish on PostgreSQL, announce it to replicas on standbys: redis://host:port "
+                  "(default: MARQUEE_PUBLISH_REDIS)");
+}
+
 // The progress line (stderr, terminals only) is ended before any other output.
 bool progress_line_open = false;
 void end_progress_line() {
@@ -55,8 +67,10 @@ job::StorageOptions storage_options(const StorageArgs& args, bool log_to_stdout 
   options.data_dir = args.data_dir;
   options.db_url = args.db;
   options.lock_timeout = store::parse_duration(args.lock_timeout, "--lock-timeout");
+  // With --log-format json, step lines are log records on stderr like the rest.
   options.log = [log_to_stdout](const std::string& line) {
     end_progress_line();
+    if (obs::log_format() == obs::LogFormat::Json) return obs::log("info", line);
     (log_to_stdout ? std::cout : std::cerr) << line << std::endl;
   };
   return options;
@@ -94,6 +108,7 @@ void add_run(CLI::App& app, RunArgs& args) {
                   "corrections file in the same format")
       ->required();
   add_storage_options(cmd, args.storage);
+  add_announce_option(cmd, args.storage);
   cmd->add_option("--keep", args.keep, "Runs kept loaded; older ones are retired (never the published one)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
       ->capture_default_str();
@@ -138,16 +153,20 @@ int run_run(const RunArgs& args) {
   options.delete_ids_file = args.delete_ids;
   options.archive = args.archive;
   if (::isatty(STDERR_FILENO)) options.progress = show_progress;
+  Observability o = make_observability("run", std::filesystem::path(args.storage.data_dir) / "events.jsonl");
+  options.storage.telemetry = o.telemetry.get();
   const job::RunResult result = job::run_job(options);
   end_progress_line();
   if (result.exit_code != 0) {
     std::cout << fmt::format("FAILED: {}\n", counts_line(result.manifest));
-    std::cerr << fmt::format("marquee run: {}; nothing was loaded, errors and manifest kept in {}\n",
-                             result.manifest.failure, result.run_dir.string());
+    obs::log("error", fmt::format("{}; nothing was loaded, errors and manifest kept in {}", result.manifest.failure,
+                                  result.run_dir.string()),
+             {}, "run");
     return result.exit_code;
   }
   std::cout << fmt::format("run {} {}\n", result.run_id, result.published ? "published" : "loaded (not published)");
   if (!args.archive.empty()) return archive_after_run(result.run_id, result.run_dir, args.archive);
+  if (result.published) announce_publish(announce_redis_url(args.storage.redis), options.storage.db_url, result.run_id);
   return 0;
 }
 
@@ -164,6 +183,7 @@ void add_load(CLI::App& app, LoadArgs& args) {
                   "A run directory written by `marquee run`, or an archived run: s3://BUCKET/PREFIX/RUN_ID")
       ->required();
   add_storage_options(cmd, args.storage);
+  add_announce_option(cmd, args.storage);
   cmd->add_flag("--publish", args.publish, "Also publish the run once loaded");
 }
 
@@ -173,8 +193,11 @@ int run_load(const LoadArgs& args) {
   if (objstore::is_s3_url(args.run_dir)) return load_from_s3(args.run_dir, storage_options(args.storage), args.publish);
   options.storage = storage_options(args.storage);
   options.publish = args.publish;
+  Observability o = make_observability("load", std::filesystem::path(args.storage.data_dir) / "events.jsonl");
+  options.storage.telemetry = o.telemetry.get();
   const job::LoadResult result = job::load_run_dir(options);
   std::cout << fmt::format("run {} {}\n", result.run_id, result.published ? "loaded and published" : "loaded");
+  if (result.published) announce_publish(announce_redis_url(args.storage.redis), options.storage.db_url, result.run_id);
   return 0;
 }
 
@@ -184,8 +207,12 @@ struct PublishArgs {
 };
 
 int run_publish(const PublishArgs& args) {
-  const store::PublishedRun p = job::publish_run(storage_options(args.storage), args.run_id);
+  job::StorageOptions options = storage_options(args.storage);
+  Observability o = make_observability("publish", std::filesystem::path(args.storage.data_dir) / "events.jsonl");
+  options.telemetry = o.telemetry.get();
+  const store::PublishedRun p = job::publish_run(options, args.run_id);
   std::cout << fmt::format("published run {} (generation {})\n", p.run_id, p.generation);
+  announce_publish(announce_redis_url(args.storage.redis), args.storage.db, p.run_id);
   return 0;
 }
 
@@ -275,6 +302,7 @@ void add_storage_commands(CLI::App& app, Commands& commands) {
   auto* publish_cmd = app.add_subcommand("publish", "Serve another loaded run (rollback or roll forward)");
   publish_cmd->add_option("run_id", publish->run_id, "A run listed by `marquee runs`")->required();
   add_storage_options(publish_cmd, publish->storage);
+  add_announce_option(publish_cmd, publish->storage);
   commands.add(publish_cmd, [publish] { return run_publish(*publish); });
 
   auto runs = std::make_shared<RunsArgs>();

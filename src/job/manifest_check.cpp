@@ -60,7 +60,7 @@ class Checker {
 // Keys `marquee run` writes; `failure` only in failed manifests (never loaded).
 const std::set<std::string_view> kTopLevel = {
     "run_id", "created_at", "marquee_version", "schema_version", "status", "input", "format",
-    "max_reject_ratio", "counts", "diagnostics", "tables", "timings_ms", "files", "corrections",
+    "max_reject_ratio", "counts", "diagnostics", "tables", "timings_ms", "files", "corrections", "diff",
     "archive"};
 const char* const kCounts[] = {"records_read", "movies_kept", "rejected", "repaired", "duplicates", "warnings"};
 
@@ -75,7 +75,8 @@ void check_identity(const Checker& c, const bj::object& root, const fs::path& di
   }
   const bj::value& version = c.at(root, "schema_version", "schema_version");
   if (!version.is_int64() && !version.is_uint64()) c.fail("schema_version", "is not an integer");
-  if (version.to_number<std::int64_t>() != kSchemaVersion) {
+  // Compared without to_number<int64_t>(), which throws for a uint64 beyond int64.
+  if (!version.is_int64() || version.as_int64() != kSchemaVersion) {
     c.fail("schema_version", fmt::format("is {}; this Marquee reads version {}", bj::serialize(version),
                                          kSchemaVersion));
   }
@@ -126,6 +127,11 @@ void check_counts(const Checker& c, const bj::object& root) {
     if (c.number(value, "timings_ms." + std::string(key)) < 0) c.fail("timings_ms." + std::string(key), "is negative");
   }
   if (root.contains("corrections")) c.object(root, "corrections", "corrections");
+  if (root.contains("diff")) {
+    for (const auto& [key, value] : c.object(root, "diff", "diff")) {
+      if (key != "against") c.count(value, "diff." + std::string(key));
+    }
+  }
 }
 
 // `archive` (marquee run --archive): {"url": "s3://BUCKET/PREFIX/RUN_ID/"},

@@ -2,12 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <ctime>
 #include <fstream>
+#include <iterator>
 #include <regex>
 
 #include <boost/json.hpp>
 
 #include "common/error.hpp"
+#include "store/migrations.hpp"
 #include "store/store.hpp"
 
 namespace marquee::job {
@@ -22,6 +26,11 @@ constexpr const char* kShaEmpty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b9
 void write(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   std::ofstream(path, std::ios::binary) << text;
+}
+
+std::string read(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 class RunDirTest : public ::testing::Test {
@@ -40,6 +49,9 @@ class RunDirTest : public ::testing::Test {
     const fs::path run = dir_ / run_id;
     Manifest m;
     m.succeeded = true;
+    m.format = "parquet";
+    m.input_name = "movies.csv";
+    m.input_sha256 = std::string(64, 'a');
     for (const table::Schema* schema : store::snapshot_tables()) {
       const std::string file = "tables/" + schema->name + ".parquet";
       write(run / file, schema->name == "movie" ? "abc" : schema->name);
@@ -57,6 +69,33 @@ TEST_F(RunDirTest, RunIdsAreSortableTimestampsWithARandomSuffix) {
   EXPECT_TRUE(std::regex_match(a, std::regex(R"(\d{8}T\d{6}Z-[0-9a-f]{6})"))) << a;
   EXPECT_TRUE(store::valid_run_id(a));
   EXPECT_NE(a, new_run_id());
+}
+
+// Now as strftime(format) in UTC, computed with gmtime_r (independent of fmt).
+std::string utc_strftime(const char* format) {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, format, &tm);
+  return text;
+}
+
+// Run ids and created_at end in 'Z': they must be UTC whatever TZ says (fmt 9
+// formats a system_clock time_point in local time).
+TEST_F(RunDirTest, RunIdsAndCreatedAtAreUtcWhateverTheTimeZone) {
+  const char* old = std::getenv("TZ");
+  const std::string saved = old ? old : "";
+  ::setenv("TZ", "JST-9", 1);  // POSIX rule: UTC+9, no tzdata needed
+  ::tzset();
+  const std::string id_before = utc_strftime("%Y%m%dT%H%M"), stamp_before = utc_strftime("%Y-%m-%dT%H:%M");
+  const std::string id = new_run_id(), created_at = store::utc_now();
+  const std::string id_after = utc_strftime("%Y%m%dT%H%M"), stamp_after = utc_strftime("%Y-%m-%dT%H:%M");
+  if (old) ::setenv("TZ", saved.c_str(), 1); else ::unsetenv("TZ");
+  ::tzset();
+  EXPECT_TRUE(id.substr(0, 13) == id_before || id.substr(0, 13) == id_after) << id << " vs UTC " << id_before;
+  EXPECT_TRUE(created_at.substr(0, 16) == stamp_before || created_at.substr(0, 16) == stamp_after)
+      << created_at << " vs UTC " << stamp_before;
 }
 
 TEST_F(RunDirTest, SealedManifestListsEveryFileWithSizeAndSha256) {
@@ -113,15 +152,30 @@ TEST_F(RunDirTest, AMissingFileIsRefusedByName) {
 
 TEST_F(RunDirTest, AManifestWithoutChecksumsOrWithEscapingPathsIsRefused) {
   const fs::path run = make_run("r1");
-  write(run / "manifest.json", R"({"status": "succeeded", "run_id": "r1", "created_at": "x", "tables": {}})");
+  const auto sealed = boost::json::parse(read(run / "manifest.json")).as_object();
+  auto without_files = sealed;
+  without_files.erase("files");
+  write(run / "manifest.json", boost::json::serialize(without_files));
   expect_refused(run, "no \"files\" object");
-  write(run / "manifest.json",
-        R"({"status": "succeeded", "run_id": "r1", "created_at": "x", "files": {"../../etc/passwd": {"size": 1, "sha256": ""}}})");
+  auto escaping = sealed;
+  escaping["files"] = {{"../../etc/passwd", {{"size", 1}, {"sha256", ""}}}};
+  write(run / "manifest.json", boost::json::serialize(escaping));
   expect_refused(run, "not a path inside the run directory");
   write(run / "manifest.json", R"({"status": "failed", "run_id": "r1"})");
   expect_refused(run, "status is 'failed'");
   write(run / "manifest.json", "{not json");
   expect_refused(run, "not valid JSON");
+}
+
+// A schema_version beyond int64 is still an integer to Boost.JSON (uint64):
+// it must be refused naming the field (InputError, exit 2), not escape as
+// Boost's "not exact" conversion error (exit 1).
+TEST_F(RunDirTest, AHugeSchemaVersionIsRefusedNamingTheField) {
+  const fs::path run = make_run("r1");
+  auto manifest = boost::json::parse(read(run / "manifest.json")).as_object();
+  manifest["schema_version"] = std::uint64_t{18446744073709551615u};
+  write(run / "manifest.json", boost::json::serialize(manifest));
+  expect_refused(run, "field \"schema_version\" is 18446744073709551615");
 }
 
 TEST_F(RunDirTest, CommitDirectoryRenamesWholeAndStaleStagingIsRemoved) {

@@ -11,6 +11,7 @@
 
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
+#include "diff/run_diff.hpp"
 #include "input/byte_source.hpp"
 #include "job/archive.hpp"
 #include "objstore/s3_config.hpp"
@@ -344,6 +345,26 @@ std::vector<std::string> apply_retention(Session& session, std::size_t keep, con
   return retired;
 }
 
+// The manifest's "diff": counts of what this run changes against the run
+// published now (docs/DIFF.md), read from both runs' Parquet before the
+// manifest is sealed. No published run, or its directory retired: no diff.
+// A diff that fails only costs the diff (a warning), never the run.
+void add_diff_against_published(Session& session, const fs::path& staging, bj::object& extra) {
+  try {
+    const auto published = session.store().published();
+    if (!published) return;
+    const fs::path dir = session.data().run(published->run_id);
+    if (!fs::is_directory(dir)) return;
+    extra["diff"] = diff::summary_json(diff::diff_runs(dir, staging));
+  } catch (const std::exception& e) {
+    say(session.options(), std::string("warning: no diff against the published run: ") + e.what());
+  }
+}
+
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
 // A load that failed (a full disk, a lost connection) must not leave its
 // complete run directory behind: every retry would add another, and the disk
 // would never recover. Unless the database holds the run (its load committed
@@ -371,14 +392,22 @@ void demote_unloaded_run(Session& session, const std::string& run_id, const std:
 template <class Result>
 void load_and_publish(Session& session, const StorageOptions& storage, bool publish, Result& result) {
   const VerifiedRun verified = verify_run_dir(result.run_dir);
+  auto started = std::chrono::steady_clock::now();
   result.loaded_rows = load_verified(session.store(), verified);
   say(storage, fmt::format("loaded run {} into {} ({} tables, {} rows)", result.run_id,
                            session.store().db().target(), result.loaded_rows.size(),
                            total_rows(result.loaded_rows)));
+  if (storage.telemetry) storage.telemetry->loaded(result.run_id, result.loaded_rows, ms_since(started));
   if (publish) {
     pause_point("publish");
+    started = std::chrono::steady_clock::now();
+    const auto previous = session.store().published();
     result.published = session.store().publish(result.run_id);
     say(storage, fmt::format("published run {} (generation {})", result.run_id, result.published->generation));
+    if (storage.telemetry) {
+      storage.telemetry->published(result.run_id, previous ? std::optional(previous->run_id) : std::nullopt,
+                                   result.published->generation, result.loaded_rows["movie"], ms_since(started));
+    }
   }
 }
 
@@ -389,7 +418,24 @@ std::string database_url(const StorageOptions& options) {
   return "sqlite:" + (options.data_dir / "marquee.db").string();
 }
 
+namespace {
+RunResult run_job_steps(const RunOptions& options, RunResult& result);
+}  // namespace
+
+// Every failure, whatever throws, ends the job's telemetry as failed.
 RunResult run_job(const RunOptions& options) {
+  RunResult result;
+  try {
+    return run_job_steps(options, result);
+  } catch (const std::exception& e) {
+    if (options.storage.telemetry) options.storage.telemetry->finished(result.run_id, false, e.what());
+    throw;
+  }
+}
+
+namespace {
+
+RunResult run_job_steps(const RunOptions& options, RunResult& result) {
   if (options.base.empty() && !options.delete_ids_file.empty()) {
     throw InputError("--delete-ids applies to corrections: give --base too");
   }
@@ -399,12 +445,13 @@ RunResult run_job(const RunOptions& options) {
   }
   input::open_input(options.input);  // a missing input fails before the data directory is touched
   Session session(options.storage, "marquee run " + options.input, true);
-  RunResult result;
+  JobTelemetry* telemetry = options.storage.telemetry;
   result.removed_staging = remove_stale_staging(session.data());
   for (const auto& path : result.removed_staging) {
     say(options.storage, "removed stale staging directory " + path.string());
   }
   result.run_id = new_run_id();
+  if (telemetry) telemetry->started(result.run_id, options.input);
   const std::string created_at = store::utc_now();
   const fs::path staging = session.data().staging(result.run_id);
   StagingGuard guard(staging);
@@ -426,8 +473,11 @@ RunResult run_job(const RunOptions& options) {
   if (!options.archive.empty() && t.exit_code == 0) {
     t.extra["archive"] = {{"url", archive_url(options.archive, result.run_id)}};
   }
+  if (t.exit_code == 0) add_diff_against_published(session, staging, t.extra);
   seal_manifest(staging, t.manifest, result.run_id, created_at, t.extra);
+  if (telemetry) telemetry->transformed(result.run_id, t.manifest);
   if (t.exit_code != 0) {
+    if (telemetry) telemetry->finished(result.run_id, false, t.manifest.failure);
     fs::create_directories(session.data().failed());
     result.run_dir = session.data().failed() / result.run_id;
     commit_directory(staging, result.run_dir);
@@ -448,11 +498,39 @@ RunResult run_job(const RunOptions& options) {
   }
   result.retired = apply_retention(session, options.keep, result.run_id);
   for (const auto& id : result.retired) say(options.storage, "retired run " + id);
+  if (telemetry) {
+    telemetry->retired(result.retired);
+    telemetry->finished(result.run_id, true);
+  }
   return result;
 }
 
+}  // namespace
+
+
+namespace {
+LoadResult load_run_dir_steps(const LoadOptions& options, std::string& run_id);
+}  // namespace
+
 LoadResult load_run_dir(const LoadOptions& options) {
+  JobTelemetry* telemetry = options.storage.telemetry;
+  std::string run_id;
+  try {
+    LoadResult result = load_run_dir_steps(options, run_id);
+    if (telemetry) telemetry->finished(run_id, true);
+    return result;
+  } catch (const std::exception& e) {
+    if (telemetry) telemetry->finished(run_id, false, e.what());
+    throw;
+  }
+}
+
+namespace {
+
+LoadResult load_run_dir_steps(const LoadOptions& options, std::string& run_id) {
   VerifiedRun source = verify_run_dir(options.run_dir);
+  run_id = source.run_id;
+  if (options.storage.telemetry) options.storage.telemetry->started(run_id, options.run_dir.string());
   Session session(options.storage, "marquee load " + options.run_dir.string(), true);
   if (const auto existing = session.store().run(source.run_id); existing && existing->status != "retired") {
     throw store::RunAlreadyLoaded(fmt::format("run {} is already loaded (status {}) in {}; nothing was changed",
@@ -484,9 +562,34 @@ LoadResult load_run_dir(const LoadOptions& options) {
   return result;
 }
 
+}  // namespace
+
 store::PublishedRun publish_run(const StorageOptions& options, const std::string& run_id) {
-  Session session(options, "marquee publish " + run_id, true);
-  return session.store().publish(run_id);
+  JobTelemetry* telemetry = options.telemetry;
+  try {
+    if (telemetry) telemetry->started(run_id, run_id);
+    Session session(options, "marquee publish " + run_id, true);
+    const auto started = std::chrono::steady_clock::now();
+    const auto previous = session.store().published();
+    store::PublishedRun published = session.store().publish(run_id);
+    if (telemetry) {
+      // The publish has committed: counting its movies for the event must not turn it into a failure.
+      std::uint64_t movies = 0;
+      try {
+        const store::Param id[] = {run_id};
+        movies = std::stoull(session.store().db().query("SELECT COUNT(*) FROM movie WHERE run_id = $1", id)
+                                 .rows.at(0).at(0).value_or("0"));
+      } catch (const std::exception&) {
+      }
+      telemetry->published(run_id, previous ? std::optional(previous->run_id) : std::nullopt, published.generation,
+                           movies, ms_since(started));
+      telemetry->finished(run_id, true);
+    }
+    return published;
+  } catch (const std::exception& e) {
+    if (telemetry) telemetry->finished(run_id, false, e.what());
+    throw;
+  }
 }
 
 RunsListing list_runs(const StorageOptions& options) {

@@ -26,6 +26,7 @@
 #include "csv/options.hpp"
 #include "job/corrections.hpp"
 #include "job/manifest.hpp"
+#include "job/telemetry.hpp"
 #include "parquet/options.hpp"
 #include "store/store.hpp"
 
@@ -37,6 +38,8 @@ struct StorageOptions {
   std::chrono::milliseconds lock_timeout{30000};
   // One line per step ("loaded ...", "published ..."); may be empty.
   std::function<void(const std::string&)> log;
+  // StatsD metrics and lifecycle events (job/telemetry.hpp); may be null.
+  JobTelemetry* telemetry = nullptr;
 };
 
 struct RunOptions {
