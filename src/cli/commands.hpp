@@ -44,7 +44,7 @@ void add_s3_commands(CLI::App& app, Commands& commands);        // archive (s3_c
 // on failure says how to finish it and returns the exit code. And `marquee
 // load s3://...`: downloads the archived run, loads it, removes the download.
 int archive_after_run(const std::string& run_id, const std::filesystem::path& run_dir, const std::string& to);
-int load_from_s3(const std::string& url, const job::StorageOptions& storage, bool publish);
+job::LoadResult load_from_s3(const std::string& url, const job::StorageOptions& storage, bool publish);
 void add_events_command(CLI::App& app, Commands& commands);     // events
 void add_diff_command(CLI::App& app, Commands& commands);       // diff
 void add_split_command(CLI::App& app, Commands& commands);      // split (called by add_etl_commands)

@@ -53,7 +53,7 @@ int archive_after_run(const std::string& run_id, const fs::path& run_dir, const 
   }
 }
 
-int load_from_s3(const std::string& url, const job::StorageOptions& storage, bool publish) {
+job::LoadResult load_from_s3(const std::string& url, const job::StorageOptions& storage, bool publish) {
   // The download goes to a private directory under DATA_DIR (same file
   // system as runs/), named after the run as `load` requires; removed after.
   std::random_device rd;
@@ -71,9 +71,8 @@ int load_from_s3(const std::string& url, const job::StorageOptions& storage, boo
   options.storage = storage;
   options.publish = publish;
   const job::LoadResult result = job::load_run_dir(options);
-  std::cout << fmt::format("run {} restored from {} and {}\n", result.run_id, url,
-                           result.published ? "loaded and published" : "loaded");
-  return 0;
+  std::cout << fmt::format("restored run {} from {}\n", result.run_id, url);
+  return result;
 }
 
 void add_s3_commands(CLI::App& app, Commands& commands) {

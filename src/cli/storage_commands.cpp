@@ -165,8 +165,9 @@ int run_run(const RunArgs& args) {
     return result.exit_code;
   }
   std::cout << fmt::format("run {} {}\n", result.run_id, result.published ? "published" : "loaded (not published)");
-  if (!args.archive.empty()) return archive_after_run(result.run_id, result.run_dir, args.archive);
+  // Announced before archiving: the run is served whatever the archive does.
   if (result.published) announce_publish(announce_redis_url(args.storage.redis), options.storage.db_url, result.run_id);
+  if (!args.archive.empty()) return archive_after_run(result.run_id, result.run_dir, args.archive);
   return 0;
 }
 
@@ -190,12 +191,13 @@ void add_load(CLI::App& app, LoadArgs& args) {
 int run_load(const LoadArgs& args) {
   job::LoadOptions options;
   options.run_dir = args.run_dir;
-  if (objstore::is_s3_url(args.run_dir)) return load_from_s3(args.run_dir, storage_options(args.storage), args.publish);
   options.storage = storage_options(args.storage);
   options.publish = args.publish;
   Observability o = make_observability("load", std::filesystem::path(args.storage.data_dir) / "events.jsonl");
   options.storage.telemetry = o.telemetry.get();
-  const job::LoadResult result = job::load_run_dir(options);
+  const job::LoadResult result = objstore::is_s3_url(args.run_dir)
+                                     ? load_from_s3(args.run_dir, options.storage, args.publish)
+                                     : job::load_run_dir(options);
   std::cout << fmt::format("run {} {}\n", result.run_id, result.published ? "loaded and published" : "loaded");
   if (result.published) announce_publish(announce_redis_url(args.storage.redis), options.storage.db_url, result.run_id);
   return 0;

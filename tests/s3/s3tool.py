@@ -27,6 +27,12 @@ def _q(text, safe="-_.~"):
 
 
 def request(method, bucket, key="", query=None, body=b""):
+    status, _, data = request_full(method, bucket, key, query, body)
+    return status, data
+
+
+def request_full(method, bucket, key="", query=None, body=b""):
+    """(status, headers with lower-case names, body)."""
     endpoint = urllib.parse.urlsplit(os.environ["AWS_ENDPOINT_URL"])
     region = os.environ.get("AWS_REGION", "us-east-1")
     access, secret = os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"]
@@ -51,7 +57,7 @@ def request(method, bucket, key="", query=None, body=b""):
     resp = conn.getresponse()
     data = resp.read()
     conn.close()
-    return resp.status, data
+    return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
 
 
 def main(argv):
