@@ -13,7 +13,7 @@ namespace marquee::objstore {
 
 class RangedReader {
  public:
-  // Fetches the first window, which also tells the object's size. Throws
+  // Fetches the first 64 KiB, which also tells the object's size. Throws
   // S3Error naming the URL (no such bucket or key, access denied, ...).
   RangedReader(std::shared_ptr<S3Client> client, S3Location location, std::size_t window = 8u << 20);
 
@@ -24,7 +24,7 @@ class RangedReader {
   std::uint64_t requests() const { return requests_; }
 
  private:
-  void fill(std::uint64_t offset);
+  void fill(std::uint64_t offset, std::size_t window);
 
   std::shared_ptr<S3Client> client_;
   S3Location location_;
