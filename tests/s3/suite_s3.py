@@ -316,6 +316,7 @@ def cases(t, swift, head):
     url = f"s3://{IN}/movies_metadata.csv"
     out = t.marquee("run", url, "--data-dir", d_data, expect=2, env={"AWS_SECRET_ACCESS_KEY": BAD_SECRET})
     check(url in out.stderr and "SignatureDoesNotMatch" in out.stderr, f"error: {out.stderr[-400:]}")
+    print("  " + out.stderr.strip().splitlines()[-1], flush=True)
     check_eq(published_run(d_data), None, "published after a refused input")
     check_no_secret([out.stdout, out.stderr], d_data, "wrong secret (input)")
     # The same secret on the archive: the run is published (archiving follows
@@ -365,6 +366,7 @@ def cases(t, swift, head):
     check(f"s3://{ARCHIVE}/flaky/{f_id}/" in out.stderr and "(HTTP 503)" in out.stderr and "ServiceUnavailable" in out.stderr,
           f"the error names the object and S3's error code: {out.stderr[-600:]}")
     check(f"marquee archive {f_id} --to s3://{ARCHIVE}/flaky" in out.stderr, "the error says how to finish")
+    print("  " + "\n  ".join(out.stderr.strip().splitlines()[-2:]), flush=True)
     swift.command("start_object")
     partial = s3_keys(ARCHIVE, f"flaky/{f_id}/")
     check_eq(len(partial), 1, f"objects of the interrupted archive: {partial}")
