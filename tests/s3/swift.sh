@@ -108,10 +108,12 @@ CONF
 }
 
 _swift_wait_port() {  # port seconds
-  local i
-  for ((i = 0; i < $2 * 10; i++)); do
-    python3 -c "import socket,sys; s=socket.create_connection(('127.0.0.1',$1),0.2)" 2>/dev/null && return 0
-    sleep 0.1
+  # bash's /dev/tcp, not a python3 per attempt: on a loaded machine the
+  # polling itself would slow Swift's start.
+  local deadline=$((SECONDS + $2))
+  while ((SECONDS < deadline)); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.2
   done
   return 1
 }
@@ -165,17 +167,23 @@ swift_hash_path_prefix = marquee-test
 name = Policy-0
 default = yes
 CONF
-  local kind port
+  local kind port pid ring_pids=()
   for kind in account container object; do
     port=$(_swift_free_port)
     _swift_server_conf "$kind" "$port"
+    eval "SWIFT_${kind^^}_PORT=$port"
     (cd "$SWIFT_DIR" && swift-ring-builder "$kind.builder" create 0 1 1 >/dev/null &&
       swift-ring-builder "$kind.builder" add "r1z1-127.0.0.1:$port/d1" 100 >/dev/null &&
-      swift-ring-builder "$kind.builder" rebalance >/dev/null) || { echo "swift: ring $kind failed" >&2; return 1; }
+      swift-ring-builder "$kind.builder" rebalance >/dev/null) &
+    ring_pids+=($!)
+  done
+  for pid in "${ring_pids[@]}"; do
+    wait "$pid" || { echo "swift: building a ring failed" >&2; return 1; }
+  done
+  for kind in account container object; do
     /usr/bin/python3 "/usr/bin/swift-$kind-server" "$SWIFT_DIR/$kind-server.conf" >>"$SWIFT_DIR/$kind.log" 2>&1 &
     SWIFT_PIDS+=($!)
     [[ $kind == object ]] && SWIFT_OBJECT_PID=$!
-    eval "SWIFT_${kind^^}_PORT=$port"
   done
   SWIFT_PROXY_PORT=$(_swift_free_port)
   _swift_proxy_conf "$SWIFT_PROXY_PORT"
