@@ -273,6 +273,13 @@ def cases(t, swift, head):
         check_same_run(ref_dir, run_dir, url)
         check_eq(manifest(run_dir)["input"]["sha256"], sha256_file(csv), f"{url}: input sha256")
         print(f"  {url}: same tables, input sha256 of the local file", flush=True)
+    # `etl` writes no run id: its output from S3 and from disk are equal outright.
+    etl_local, etl_s3 = t.dir("etl-local"), t.dir("etl-s3")
+    t.marquee("etl", csv, "--out", etl_local)
+    t.marquee("etl", f"s3://{IN}/movies_metadata.csv", "--out", etl_s3)
+    for name in sorted(os.listdir(os.path.join(etl_local, "tables"))):
+        with open(os.path.join(etl_local, "tables", name), "rb") as a, open(os.path.join(etl_s3, "tables", name), "rb") as b:
+            check(a.read() == b.read(), f"etl from S3: tables/{name} differs from etl from disk")
 
     section("b. run --archive, then load s3:// into a fresh data dir: same published figures")
     b_data = t.dir("b")
@@ -338,6 +345,10 @@ def cases(t, swift, head):
         out = t.marquee(verb, url, "--data-dir", e_data, expect=2)
         check(url in out.stderr and code in out.stderr, f"{verb} {url}: {out.stderr[-400:]}")
         print(f"  {verb} {url}: exit 2, {code}", flush=True)
+    url = f"s3://{IN}/movies_metadata.csv"
+    out = t.marquee("run", url, "--data-dir", e_data, expect=2, env={"AWS_REGION": "eu-west-1"})
+    check(url in out.stderr and "(HTTP 4" in out.stderr, f"wrong region: {out.stderr[-400:]}")
+    print("  wrong region: " + out.stderr.strip().splitlines()[-1], flush=True)
     out = t.marquee("archive", ref_id, "--to", "s3://no-such-bucket-4711/runs", "--data-dir", ref_data, expect=2)
     check("s3://no-such-bucket-4711/runs/" in out.stderr and "NoSuchBucket" in out.stderr, out.stderr[-400:])
     closed = Relay(1)  # bound then closed: a loopback port nothing listens on
@@ -345,6 +356,12 @@ def cases(t, swift, head):
     url = f"s3://{IN}/movies_metadata.csv"
     out = t.marquee("run", url, "--data-dir", e_data, expect=1, env={"AWS_ENDPOINT_URL": closed.url})
     check(url in out.stderr and "cannot reach" in out.stderr, f"unreachable: {out.stderr[-400:]}")
+    # Checked before any work: no run is made, so none is left unarchived.
+    out = t.marquee("run", csv, "--data-dir", e_data, "--archive", f"s3://{ARCHIVE}/runs", expect=2,
+                    env={"AWS_ACCESS_KEY_ID": ""})
+    check(f"s3://{ARCHIVE}/runs" in out.stderr and "AWS_ACCESS_KEY_ID" in out.stderr, f"no credentials: {out.stderr[-400:]}")
+    out = t.marquee("run", csv, "--data-dir", e_data, "--archive", "s3://Bad_Bucket/runs", expect=2)
+    check("s3://Bad_Bucket/runs" in out.stderr and "invalid bucket name" in out.stderr, f"bad bucket: {out.stderr[-400:]}")
     check_eq(published_run(e_data), None, "published after failed inputs")
 
     section("f. the store fails in the middle of an archive; `marquee archive` finishes it")
