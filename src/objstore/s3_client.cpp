@@ -275,8 +275,14 @@ ObjectRange S3Client::get(const S3Location& location, std::uint64_t offset, std:
       if (done) return result;
       // A short answer without a transport error: ask for the rest.
     } else if (r.transport == CURLE_OK && r.status == 200) {
-      if (from != 0 || r.streamed == 0) return result;  // whole object, delivered from 0
-      result.total_size = result.bytes;
+      // The whole object, from byte 0: right only when byte 0 was asked for.
+      // Otherwise the sink got bytes from the wrong offset; failing beats
+      // parsing them.
+      if (from != 0) {
+        throw S3Error(1, fmt::format("{}: GET failed: the server ignored the Range header (bytes={}-)", location.url(), from),
+                      200, "");
+      }
+      if (r.streamed != 0) result.total_size = result.bytes;
       return result;
     } else if (!retryable(r)) {
       fail(location, "GET", r, endpoint_of(config_, location));
