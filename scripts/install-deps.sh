@@ -10,7 +10,7 @@ build=(cmake ninja-build g++ pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev
   libzip-dev libzstd-dev libsnappy-dev libsqlite3-dev libpq-dev
   libboost1.81-dev libboost-json1.81-dev libssl-dev libhiredis-dev
-  libfmt-dev libcli11-dev libfast-float-dev zlib1g-dev)
+  libfmt-dev libcli11-dev libfast-float-dev zlib1g-dev libcurl4-openssl-dev)
 # Test tooling: independent checkers and real servers (never mocks).
 test=(python3 sqlite3 postgresql redis-server clang libclang-rt-14-dev curl zip procps openssl prometheus)
 bench=(wrk nginx hyperfine linux-perf)
@@ -18,6 +18,8 @@ bench=(wrk nginx hyperfine linux-perf)
 test+=(chromium fonts-liberation)  # metric-compatible fonts: the screenshots do not depend on fallbacks
 # The scale-out stack and its fault test put HAProxy in front of the replicas (tests/scale).
 test+=(haproxy)
+# The S3 suite's server, which checks SigV4 signatures: OpenStack Swift with s3api (tests/s3).
+test+=(swift swift-proxy swift-object swift-container swift-account)
 
 want=("${build[@]}" "${test[@]}")
 [[ "${1:-}" == "--bench" ]] && want+=("${bench[@]}")

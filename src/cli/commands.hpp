@@ -7,7 +7,12 @@
 #include <utility>
 #include <vector>
 
+#include <filesystem>
+#include <string>
+
 #include <CLI/CLI.hpp>
+
+#include "job/run_job.hpp"
 
 namespace marquee::cli {
 
@@ -33,6 +38,13 @@ inline void add_max_record_bytes_option(CLI::App* cmd, std::size_t& value) {
 void add_etl_commands(CLI::App& app, Commands& commands);       // etl, generate
 void add_storage_commands(CLI::App& app, Commands& commands);   // run, load, migrate, runs, publish
 void add_api_commands(CLI::App& app, Commands& commands);       // serve, token
+void add_s3_commands(CLI::App& app, Commands& commands);        // archive (s3_commands.cpp)
+
+// S3 (s3_commands.cpp): uploads a published run (`marquee run --archive`);
+// on failure says how to finish it and returns the exit code. And `marquee
+// load s3://...`: downloads the archived run, loads it, removes the download.
+int archive_after_run(const std::string& run_id, const std::filesystem::path& run_dir, const std::string& to);
+job::LoadResult load_from_s3(const std::string& url, const job::StorageOptions& storage, bool publish);
 void add_events_command(CLI::App& app, Commands& commands);     // events
 void add_diff_command(CLI::App& app, Commands& commands);       // diff
 void add_split_command(CLI::App& app, Commands& commands);      // split (called by add_etl_commands)

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   marquee::cli::add_etl_commands(app, commands);
   marquee::cli::add_storage_commands(app, commands);
   marquee::cli::add_api_commands(app, commands);
+  marquee::cli::add_s3_commands(app, commands);
   marquee::cli::add_events_command(app, commands);
   marquee::cli::add_diff_command(app, commands);
   marquee::cli::add_obs_options(app);

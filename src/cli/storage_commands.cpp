@@ -18,7 +18,9 @@
 #include "cli/publish_announce.hpp"
 #include "csv/options.hpp"
 #include "common/error.hpp"
+#include "job/archive.hpp"
 #include "job/run_job.hpp"
+#include "objstore/s3_config.hpp"
 #include "parquet/options.hpp"
 #include "store/lock.hpp"
 
@@ -95,6 +97,7 @@ struct RunArgs {
   bool no_publish = false;
   std::string base;
   std::string delete_ids;
+  std::string archive;
 };
 
 void add_run(CLI::App& app, RunArgs& args) {
@@ -125,6 +128,9 @@ void add_run(CLI::App& app, RunArgs& args) {
                   "Apply INPUT as corrections on top of this run: 'published' or a run id");
   cmd->add_option("--delete-ids", args.delete_ids,
                   "With --base: a file of movie ids to remove, one per line");
+  cmd->add_option("--archive", args.archive,
+                  "After publishing, upload the run to s3://BUCKET/PREFIX/RUN_ID/ (docs/S3.md)")
+      ->envname("MARQUEE_ARCHIVE");
 }
 
 std::string counts_line(const job::Manifest& m) {
@@ -145,6 +151,7 @@ int run_run(const RunArgs& args) {
   options.publish = !args.no_publish;
   options.base = args.base;
   options.delete_ids_file = args.delete_ids;
+  options.archive = args.archive;
   if (::isatty(STDERR_FILENO)) options.progress = show_progress;
   Observability o = make_observability("run", std::filesystem::path(args.storage.data_dir) / "events.jsonl");
   options.storage.telemetry = o.telemetry.get();
@@ -158,7 +165,9 @@ int run_run(const RunArgs& args) {
     return result.exit_code;
   }
   std::cout << fmt::format("run {} {}\n", result.run_id, result.published ? "published" : "loaded (not published)");
+  // Announced before archiving: the run is served whatever the archive does.
   if (result.published) announce_publish(announce_redis_url(args.storage.redis), options.storage.db_url, result.run_id);
+  if (!args.archive.empty()) return archive_after_run(result.run_id, result.run_dir, args.archive);
   return 0;
 }
 
@@ -171,7 +180,9 @@ struct LoadArgs {
 void add_load(CLI::App& app, LoadArgs& args) {
   auto* cmd = app.add_subcommand(
       "load", "Load an existing run directory (checked against its manifest) into the database");
-  cmd->add_option("run_dir", args.run_dir, "A run directory written by `marquee run`")->required();
+  cmd->add_option("run_dir", args.run_dir,
+                  "A run directory written by `marquee run`, or an archived run: s3://BUCKET/PREFIX/RUN_ID")
+      ->required();
   add_storage_options(cmd, args.storage);
   add_announce_option(cmd, args.storage);
   cmd->add_flag("--publish", args.publish, "Also publish the run once loaded");
@@ -184,7 +195,9 @@ int run_load(const LoadArgs& args) {
   options.publish = args.publish;
   Observability o = make_observability("load", std::filesystem::path(args.storage.data_dir) / "events.jsonl");
   options.storage.telemetry = o.telemetry.get();
-  const job::LoadResult result = job::load_run_dir(options);
+  const job::LoadResult result = objstore::is_s3_url(args.run_dir)
+                                     ? load_from_s3(args.run_dir, options.storage, args.publish)
+                                     : job::load_run_dir(options);
   std::cout << fmt::format("run {} {}\n", result.run_id, result.published ? "loaded and published" : "loaded");
   if (result.published) announce_publish(announce_redis_url(args.storage.redis), options.storage.db_url, result.run_id);
   return 0;

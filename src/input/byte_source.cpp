@@ -14,6 +14,7 @@
 
 #include "common/error.hpp"
 #include "input/file_source.hpp"
+#include "input/s3_source.hpp"
 #include "input/zip_source.hpp"
 
 namespace marquee::input {
@@ -75,6 +76,7 @@ std::unique_ptr<ByteSource> open_in_directory(const std::string& path, const std
 }  // namespace
 
 std::unique_ptr<ByteSource> open_input(const std::string& path, const std::string& member) {
+  if (path.rfind("s3://", 0) == 0) return open_s3_source(path, member);
   std::error_code error;
   const auto status = fs::status(path, error);
   if (status.type() == fs::file_type::not_found) {

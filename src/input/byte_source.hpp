@@ -27,7 +27,8 @@ class ByteSource {
 //    is opened as an archive instead);
 //  - a directory: its `movies_metadata.csv` (looked up by exact name);
 //  - a .zip archive: the member named `movies_metadata.csv` (at any depth),
-//    streamed straight from the archive, never extracted to disk.
+//    streamed straight from the archive, never extracted to disk;
+//  - s3://BUCKET/KEY or s3://BUCKET/PREFIX/: the same, from S3 (s3_source.hpp).
 // Throws marquee::InputError with a message naming the path (and member) when
 // the path is missing, unreadable, not a valid archive, or lacks the member.
 std::unique_ptr<ByteSource> open_input(const std::string& path,

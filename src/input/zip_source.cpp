@@ -89,6 +89,10 @@ std::unique_ptr<ByteSource> open_zip_source(const std::string& path, const std::
   if (archive == nullptr) {
     throw InputError(fmt::format("cannot open archive {}: {}", path, zip_error_text(error_code)));
   }
+  return open_zip_archive(archive, path, member);
+}
+
+std::unique_ptr<ByteSource> open_zip_archive(zip_t* archive, const std::string& path, const std::string& member) {
   const auto index = find_member(archive, member);
   if (!index) {
     zip_discard(archive);

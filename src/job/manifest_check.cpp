@@ -61,7 +61,8 @@ class Checker {
 // Keys `marquee run` writes; `failure` only in failed manifests (never loaded).
 const std::set<std::string_view> kTopLevel = {
     "run_id", "created_at", "marquee_version", "schema_version", "status", "input", "format",
-    "max_reject_ratio", "counts", "diagnostics", "tables", "timings_ms", "files", "corrections", "diff"};
+    "max_reject_ratio", "counts", "diagnostics", "tables", "timings_ms", "files", "corrections", "diff",
+    "archive"};
 const char* const kCounts[] = {"records_read", "movies_kept", "rejected", "repaired", "duplicates", "warnings"};
 
 std::string directory_name(const fs::path& dir) {
@@ -146,6 +147,17 @@ void check_counts(const Checker& c, const bj::object& root) {
   }
 }
 
+// `archive` (marquee run --archive): {"url": "s3://BUCKET/PREFIX/RUN_ID/"},
+// where the run was to be archived; docs/S3.md.
+void check_archive(const Checker& c, const bj::object& root) {
+  if (!root.contains("archive")) return;
+  const std::string url = c.string(c.object(root, "archive", "archive"), "url", "archive.url");
+  const std::string tail = "/" + c.string(root, "run_id", "run_id") + "/";
+  if (url.rfind("s3://", 0) != 0 || url.size() < tail.size() || url.compare(url.size() - tail.size(), tail.size(), tail) != 0) {
+    c.fail("archive.url", "is not an s3:// URL ending in /RUN_ID/");
+  }
+}
+
 void check_tables(const Checker& c, const bj::object& root) {
   const bj::object& tables = c.object(root, "tables", "tables");
   std::set<std::string> known;
@@ -172,6 +184,7 @@ void check_manifest_fields(const bj::object& root, const fs::path& dir, const fs
   check_input(c, root);
   check_counts(c, root);
   check_tables(c, root);
+  check_archive(c, root);
 }
 
 }  // namespace marquee::job

@@ -13,6 +13,8 @@
 #include "common/error.hpp"
 #include "diff/run_diff.hpp"
 #include "input/byte_source.hpp"
+#include "job/archive.hpp"
+#include "objstore/s3_config.hpp"
 #include "job/error_log.hpp"
 #include "job/etl_job.hpp"
 #include "job/run_dir.hpp"
@@ -437,6 +439,10 @@ RunResult run_job_steps(const RunOptions& options, RunResult& result) {
   if (options.base.empty() && !options.delete_ids_file.empty()) {
     throw InputError("--delete-ids applies to corrections: give --base too");
   }
+  if (!options.archive.empty()) {  // a bad --archive fails before any work
+    objstore::parse_s3_url(options.archive);
+    objstore::S3Config::from_env(options.archive);
+  }
   input::open_input(options.input);  // a missing input fails before the data directory is touched
   Session session(options.storage, "marquee run " + options.input, true);
   JobTelemetry* telemetry = options.storage.telemetry;
@@ -463,6 +469,9 @@ RunResult run_job_steps(const RunOptions& options, RunResult& result) {
                                      "({} delete ids not found) -> {} movies",
                                      *result.base_run_id, k.base_movies, k.replaced, k.added, k.deleted,
                                      k.delete_ids_not_found, k.movies));
+  }
+  if (!options.archive.empty() && t.exit_code == 0) {
+    t.extra["archive"] = {{"url", archive_url(options.archive, result.run_id)}};
   }
   if (t.exit_code == 0) add_diff_against_published(session, staging, t.extra);
   seal_manifest(staging, t.manifest, result.run_id, created_at, t.extra);

@@ -55,6 +55,10 @@ struct RunOptions {
   std::string base;
   std::string delete_ids_file;  // corrections only; empty for none
   std::function<void(std::uint64_t, std::uint64_t)> progress;
+  // --archive s3://BUCKET/PREFIX: recorded in the manifest as archive.url
+  // (PREFIX/RUN_ID/); the upload itself happens after publishing
+  // (job/archive.hpp), so the served snapshot never waits on S3.
+  std::string archive;
 };
 
 struct RunResult {
