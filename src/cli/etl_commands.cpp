@@ -34,6 +34,7 @@ struct EtlArgs {
   // Validation threads; the output does not depend on it.
   std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
   std::size_t max_record_bytes = csv::kDefaultMaxRecordBytes;
+  std::string ratings, links;
 };
 
 void add_etl(CLI::App& app, EtlArgs& args) {
@@ -51,6 +52,7 @@ void add_etl(CLI::App& app, EtlArgs& args) {
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{256}));
   add_max_record_bytes_option(cmd, args.max_record_bytes);
+  add_ratings_options(cmd, args.ratings, args.links);
 }
 
 struct GenerateArgs {
@@ -103,6 +105,7 @@ int run_etl(const EtlArgs& args) {
   options.max_reject_ratio = args.max_reject_ratio;
   options.threads = args.threads;
   options.csv.max_record_bytes = args.max_record_bytes;
+  options.ratings = {args.ratings, args.links};
   options.make_sink = table_sink_factory(args);
   if (::isatty(STDERR_FILENO)) options.progress = show_progress;
   Observability o = make_observability("etl", std::filesystem::path(args.out) / "events.jsonl");

@@ -86,6 +86,7 @@ struct RunArgs {
   bool no_publish = false;
   std::string base;
   std::string delete_ids;
+  std::string ratings, links;
 };
 
 void add_run(CLI::App& app, RunArgs& args) {
@@ -115,6 +116,8 @@ void add_run(CLI::App& app, RunArgs& args) {
                   "Apply INPUT as corrections on top of this run: 'published' or a run id");
   cmd->add_option("--delete-ids", args.delete_ids,
                   "With --base: a file of movie ids to remove, one per line");
+  add_ratings_options(cmd, args.ratings, args.links);
+  cmd->get_option("--ratings")->excludes("--base");
 }
 
 std::string counts_line(const job::Manifest& m) {
@@ -131,6 +134,7 @@ int run_run(const RunArgs& args) {
   options.compression = parquet::parse_compression(args.compression);
   options.threads = args.threads;
   options.max_record_bytes = args.max_record_bytes;
+  options.ratings = {args.ratings, args.links};
   options.keep = args.keep;
   options.publish = !args.no_publish;
   options.base = args.base;

@@ -201,6 +201,7 @@ struct Transformed {
 Transformed transform_full(const RunOptions& options, const fs::path& staging, const std::string& run_id) {
   EtlOptions etl = etl_options(options, staging, run_id);
   etl.make_sink = [&](const fs::path& dir) { return parquet_sink(dir, options.compression, options.threads); };
+  etl.ratings = options.ratings;
   EtlResult result = run_etl(etl);
   return {std::move(result.manifest), {}, result.exit_code};
 }

@@ -31,6 +31,13 @@ enum class Reason {
   Repaired,
   ConflictingName,
   SumOverflow,
+  // MovieLens ratings and links (model/ratings.hpp)
+  InvalidRating,
+  InvalidLink,
+  DuplicateLink,
+  LinkWithoutMovie,
+  UnknownMovielensId,
+  RatingWithoutMovie,
 };
 
 std::string_view to_string(Severity severity);
