@@ -14,6 +14,10 @@ build=(cmake ninja-build g++ pkg-config
 # Test tooling: independent checkers and real servers (never mocks).
 test=(python3 sqlite3 postgresql redis-server clang libclang-rt-14-dev curl zip procps openssl prometheus)
 bench=(wrk nginx hyperfine)
+# The dashboard's end-to-end tests drive Debian's Chromium (tests/web).
+test+=(chromium)
+# The scale-out stack and its fault test put HAProxy in front of the replicas (tests/scale).
+test+=(haproxy)
 
 want=("${build[@]}" "${test[@]}")
 [[ "${1:-}" == "--bench" ]] && want+=("${bench[@]}")

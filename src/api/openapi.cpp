@@ -119,10 +119,20 @@ bj::value schemas() {
                                       {"published_at", nullable(string_schema())},
                                       {"manifest", bj::object{{"type", "object"}, {"nullable", true}}}});
   s["Runs"] = object_schema({{"run", nullable(string_schema())}, {"runs", array_of(std::move(run_info))}});
+  const bj::object any_object{{"type", "object"}};
+  s["RunDiff"] = object_schema({{"run_a", string_schema()},
+                                {"run_b", string_schema()},
+                                {"empty", bj::object{{"type", "boolean"}}},
+                                {"movies", any_object},
+                                {"companies", any_object},
+                                {"genres", any_object},
+                                {"rollups", any_object},
+                                {"schema", any_object}});
   s["Health"] = object_schema({{"status", bj::object{{"type", "string"}, {"enum", bj::array{"ok"}}}}});
   s["Ready"] = object_schema({{"status", bj::object{{"type", "string"}, {"enum", bj::array{"ready"}}}},
                               {"run", string_schema()},
-                              {"generation", integer_schema()}});
+                              {"generation", integer_schema()},
+                              {"standby", bj::object{{"type", "boolean"}}}});
   return s;
 }
 
@@ -141,6 +151,11 @@ bj::value parameters() {
                              "Serve from this retained run instead of the published one");
   p["from"] = query_parameter("from", year_schema(), "First year (inclusive)");
   p["to"] = query_parameter("to", year_schema(), "Last year (inclusive); not before from");
+  const bj::object run_id_schema{{"type", "string"}, {"maxLength", 40}, {"pattern", "^[A-Za-z0-9][A-Za-z0-9_.-]*$"}};
+  p["run_id"] = bj::object{{"name", "id"}, {"in", "path"}, {"required", true}, {"schema", run_id_schema},
+                           {"description", "The newer run"}};
+  p["against"] = bj::object{{"name", "against"}, {"in", "query"}, {"required", true}, {"schema", run_id_schema},
+                            {"description", "The older run to compare with"}};
   p["id"] = bj::object{{"name", "id"}, {"in", "path"}, {"required", true},
                        {"schema", bj::object{{"type", "integer"}, {"format", "int64"}, {"minimum", 1}}},
                        {"description", "Company id"}};
@@ -206,6 +221,7 @@ Operation operation_of(RouteId id) {
     case RouteId::genre_years: return {"Figures per genre and year", "GenreYears", {"from", "to", "genre", "run"}, true};
     case RouteId::most_popular: return {"The winning genre of each year", "MostPopular", {"from", "to", "by", "run"}};
     case RouteId::runs: return {"Runs: status, counts, which one is published", "Runs", {}};
+    case RouteId::run_diff: return {"What changed from run `against` to run {id} (docs/DIFF.md)", "RunDiff", {"run_id", "against"}, true};
     case RouteId::healthz: return {"The process is up", "Health", {}};
     case RouteId::readyz: return {"The database is reachable and a run is published", "Ready", {}};
     case RouteId::metrics: return {"Prometheus metrics (text exposition format)", "", {}};
@@ -244,7 +260,7 @@ bj::value path_item(const RouteSpec& route) {
   } else {
     responses["200"] = ok_json(op.summary, op.schema, route.reads_a_run);
   }
-  if (route.reads_a_run || route.id == RouteId::runs || route.id == RouteId::openapi)
+  if (route.reads_a_run || route.id == RouteId::runs || route.id == RouteId::run_diff || route.id == RouteId::openapi)
     responses["304"] = ref("responses", "NotModified");
   responses["400"] = ref("responses", "BadRequest");
   if (route.requires_auth) {
@@ -254,7 +270,7 @@ bj::value path_item(const RouteSpec& route) {
   } else {
     get["security"] = bj::array{};
   }
-  if (route.reads_a_run) responses["404"] = ref("responses", "NotFound");
+  if (route.reads_a_run || route.id == RouteId::run_diff) responses["404"] = ref("responses", "NotFound");
   responses["405"] = ref("responses", "MethodNotAllowed");
   responses["413"] = ref("responses", "PayloadTooLarge");
   responses["431"] = ref("responses", "HeadersTooLarge");

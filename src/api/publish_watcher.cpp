@@ -31,6 +31,16 @@ bool RunTracker::update(const std::optional<store::PublishedPointer>& published)
   return true;
 }
 
+std::optional<std::chrono::steady_clock::time_point> RunTracker::waiting_since() const {
+  std::lock_guard lock(mutex_);
+  return waiting_since_;
+}
+
+void RunTracker::set_waiting_since(std::optional<std::chrono::steady_clock::time_point> since) {
+  std::lock_guard lock(mutex_);
+  waiting_since_ = since;
+}
+
 // A dedicated libpq session that LISTENs on marquee_publish. It only wakes
 // the watcher; the pointer itself is always re-read from the table, so a
 // lost or coalesced notification can never leave us on the wrong run.
@@ -100,7 +110,10 @@ PublishWatcher::~PublishWatcher() { stop(); }
 
 void PublishWatcher::refresh() {
   try {
-    if (!connection_) connection_ = connector_(url_);
+    if (!connection_) {
+      connection_ = connector_(url_);
+      check_role();
+    }
     store::ReadModel model(*connection_);
     const auto published = model.published();
     if (tracker_.update(published)) {
@@ -121,6 +134,49 @@ void PublishWatcher::refresh() {
       obs::log("error", fmt::format("cannot read the published run: {}", e.what()), {}, "serve");
     }
   }
+}
+
+// Called on each new session: a standby may have been promoted meanwhile.
+void PublishWatcher::check_role() {
+  if (!is_postgres_url(url_)) return;
+  const store::Result r = connection_->query("SELECT pg_is_in_recovery()");
+  const bool standby = !r.rows.empty() && r.rows[0][0] && *r.rows[0][0] == "true";
+  if (standby != tracker_.standby())
+    std::fprintf(stderr, "marquee serve: the database is %s\n",
+                 standby ? "a hot standby: no LISTEN; following publishes by polling and Redis announcements"
+                         : "a primary");
+  tracker_.set_standby(standby);
+  if (standby) listener_.reset();
+  else if (!listener_) listener_ = std::make_unique<Listener>(url_);
+}
+
+bool PublishWatcher::replayed(const std::string& lsn) {
+  try {
+    if (!connection_) {
+      connection_ = connector_(url_);
+      check_role();
+    }
+    if (!is_postgres_url(url_)) return true;
+    const store::Param p[] = {lsn};
+    // NULL on a primary: nothing to wait for there.
+    const store::Result r =
+        connection_->query("SELECT COALESCE(pg_last_wal_replay_lsn() >= $1::pg_lsn, true)", p);
+    return !r.rows.empty() && r.rows[0][0] && *r.rows[0][0] == "true";
+  } catch (const std::exception&) {
+    connection_.reset();
+    tracker_.mark_database_down();
+    return false;
+  }
+}
+
+void PublishWatcher::announce(const std::string& run_id, const std::string& lsn) {
+  {
+    std::lock_guard lock(mutex_);
+    pending_lsn_ = lsn;
+    pending_run_ = run_id;
+  }
+  if (!tracker_.waiting_since()) tracker_.set_waiting_since(std::chrono::steady_clock::now());
+  wake_.notify_all();
 }
 
 void PublishWatcher::start() {
@@ -155,17 +211,46 @@ void PublishWatcher::wait_for_change() {
     }
   }
   std::unique_lock lock(mutex_);
-  wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+  wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_ || pending_lsn_.has_value(); });
 }
 
 void PublishWatcher::loop() {
+  using clock = std::chrono::steady_clock;
+  auto next_poll = clock::now() + options_.poll_interval;
   for (;;) {
+    std::optional<std::string> pending;
     {
       std::lock_guard lock(mutex_);
       if (stopping_) return;
+      pending = pending_lsn_;
     }
-    wait_for_change();
+    if (!pending) {
+      wait_for_change();
+      std::lock_guard lock(mutex_);
+      if (pending_lsn_) continue;  // woken by an announcement: wait for its replay first
+    } else if (replayed(*pending)) {
+      {
+        std::lock_guard lock(mutex_);
+        if (pending_lsn_ == pending) pending_lsn_.reset();
+        if (!pending_lsn_) tracker_.set_waiting_since(std::nullopt);
+      }
+    } else {
+      // Not replayed yet: look again shortly (at the poll interval while the
+      // database does not answer), and keep the regular poll going.
+      const auto pause = tracker_.database_ok() ? std::chrono::milliseconds(5) : options_.poll_interval;
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, pause, [this] { return stopping_; });
+      if (clock::now() < next_poll) continue;
+    }
     refresh();
+    next_poll = clock::now() + options_.poll_interval;
+    if (const auto current = tracker_.current()) {
+      std::lock_guard lock(mutex_);
+      if (pending_lsn_ && current->run_id == pending_run_) {
+        pending_lsn_.reset();
+        tracker_.set_waiting_since(std::nullopt);
+      }
+    }
   }
 }
 

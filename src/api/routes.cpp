@@ -5,7 +5,7 @@
 namespace marquee::api {
 namespace {
 
-constexpr std::array<RouteSpec, 12> kRoutes{{
+constexpr std::array<RouteSpec, 13> kRoutes{{
     {RouteId::companies, "/v1/companies", true, true},
     {RouteId::company, "/v1/companies/{id}", true, true},
     {RouteId::company_years, "/v1/companies/{id}/years", true, true},
@@ -14,6 +14,7 @@ constexpr std::array<RouteSpec, 12> kRoutes{{
     {RouteId::genre_years, "/v1/genres/years", true, true},
     {RouteId::most_popular, "/v1/genres/most-popular", true, true},
     {RouteId::runs, "/v1/runs", true, false},
+    {RouteId::run_diff, "/v1/runs/{id}/diff", true, false},
     {RouteId::healthz, "/healthz", false, false},
     {RouteId::readyz, "/readyz", false, false},
     {RouteId::metrics, "/metrics", false, false},

@@ -19,6 +19,7 @@ enum class RouteId {
   genre_years,
   most_popular,
   runs,
+  run_diff,
   healthz,
   readyz,
   metrics,

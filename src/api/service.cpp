@@ -5,10 +5,12 @@
 #include <chrono>
 #include <cstdio>
 
+#include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include "api/json_writer.hpp"
 #include "api/openapi.hpp"
+#include "diff/run_diff.hpp"
 #include "api/query.hpp"
 #include "common/sha256.hpp"
 #include "common/utf8.hpp"
@@ -108,6 +110,7 @@ Service::Service(ServiceOptions options, std::optional<JwtVerifier> verifier, Co
       metrics_(metrics),
       redis_(redis),
       cache_(options.cache_bytes),
+      assets_(embedded_web_files()),
       openapi_json_(openapi_document()),
       openapi_etag_(etag_of(openapi_json_)) {}
 
@@ -199,6 +202,7 @@ Response Service::guarded(Work&& work) {
 
 Outcome Service::dispatch(const Request& request, Clock::time_point start, std::size_t& route_index) {
   const Target target = parse_target(request.target);
+  if (StaticAssets::owns(target.path)) return {assets_.serve(request.method, target.path, request.if_none_match), {}};
   const auto match = match_route(target.path);
   if (!match)
     throw ApiError{404, "not_found", fmt::format("no such route: {}", utf8::truncate(target.path, 100)), ""};
@@ -213,9 +217,10 @@ Outcome Service::dispatch(const Request& request, Clock::time_point start, std::
   }
   if (match->route->reads_a_run) return handle_data(request, *match, target.query, start, route_index);
 
-  // The other routes take no parameters; a typo should not pass silently.
-  const QueryParams no_parameters(target.query, {});
+  // The other routes take no parameters (the diff checks its own); a typo
+  // should not pass silently.
   const std::size_t index = route_index;
+  if (match->route->id != RouteId::run_diff) QueryParams(target.query, {});
   switch (match->route->id) {
     case RouteId::healthz:
       return {json_response(200, R"({"status":"ok"})"), {}};
@@ -233,6 +238,15 @@ Outcome Service::dispatch(const Request& request, Clock::time_point start, std::
     }
     case RouteId::readyz: {
       return {std::nullopt, [this, request, start, index] { return finish(request, index, start, guarded([&] { return handle_readyz(); })); }};
+    }
+    case RouteId::run_diff: {
+      const QueryParams diff_params(target.query, {"against"});
+      const std::string run = match->captures.at(0), against = diff_params.text("against", 40);
+      if (!store::valid_run_id(run)) throw bad_parameter("id", "is not a run id");
+      if (!store::valid_run_id(against)) throw bad_parameter("against", "is required and must be a run id");
+      return {std::nullopt, [this, request, start, index, run, against] {
+                return finish(request, index, start, guarded([&] { return handle_run_diff(request, run, against); }));
+              }};
     }
     case RouteId::runs: {
       return {std::nullopt,
@@ -365,13 +379,43 @@ Response Service::handle_runs(const Request& request) {
   return response;
 }
 
+// Two runs' Parquet never change, so a diff is computed once and cached.
+Response Service::handle_run_diff(const Request& request, const std::string& run, const std::string& against) {
+  const std::string key = "diff\n" + against + "\n" + run;
+  std::shared_ptr<const CachedResponse> entry = cache_.get(key);
+  if (!entry) {
+    if (options_.runs_dir.empty()) {
+      throw ApiError{404, "run_files_unavailable",
+                     "this server has no run directories to compare (serve with --data-dir)", ""};
+    }
+    for (const std::string& id : {against, run}) {
+      if (!std::filesystem::is_directory(options_.runs_dir / id / "tables")) {
+        throw ApiError{404, "run_not_found",
+                       fmt::format("run {} has no run directory here (unknown, or retired by --keep)", id),
+                       id == run ? "id" : "against"};
+      }
+    }
+    CachedResponse computed;
+    computed.body = boost::json::serialize(
+        diff::to_json(diff::diff_runs(options_.runs_dir / against, options_.runs_dir / run)));
+    computed.etag = etag_of(computed.body);
+    entry = std::make_shared<const CachedResponse>(std::move(computed));
+    cache_.put(key, entry);
+  }
+  return data_response(request, *entry, run, true);
+}
+
 Response Service::handle_readyz() {
   return with_model([&](store::ReadModel& model) {
     const auto published = model.published();
     if (!published) throw service_unavailable("not_ready", "no run is published yet");
+    if (const auto since = tracker_.waiting_since();
+        since && std::chrono::steady_clock::now() - *since > options_.max_replica_lag)
+      throw service_unavailable("replica_lagging",
+                                "the standby has not replayed the latest announced publish within --max-replica-lag");
     JsonWriter w;
     w.begin_object().field("status", "ready").field("run", published->run_id);
-    w.field("generation", published->generation).end_object();
+    w.field("generation", published->generation).field("standby", tracker_.standby()).end_object();
     return json_response(200, w.take());
   });
 }

@@ -6,6 +6,7 @@
 // thread, so the network threads only ever do fast work: a cached response
 // is answered without leaving the thread that read the request.
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -21,6 +22,7 @@
 #include "api/publish_watcher.hpp"
 #include "api/redis_cache.hpp"
 #include "api/response_cache.hpp"
+#include "api/static_assets.hpp"
 
 namespace marquee::api {
 
@@ -31,6 +33,12 @@ struct ServiceOptions {
   // How long a ?run= id checked against the runs table is trusted before it
   // is checked again (a retired run stops being served after this).
   std::chrono::milliseconds run_check_ttl{2000};
+  // DATA_DIR/runs, where /v1/runs/{id}/diff reads the runs' Parquet; empty
+  // when this server has no run directories (serving only --db).
+  std::filesystem::path runs_dir;
+  // On a standby: /readyz answers 503 (replica_lagging) once an announced
+  // publish has waited longer than this for the standby to replay it.
+  std::chrono::milliseconds max_replica_lag{5000};
 };
 
 struct Outcome {
@@ -70,6 +78,7 @@ class Service {
   Response load_data(const Request& request, const DataPlan& plan, const RunChoice& run,
                      const std::string& cache_key);
   Response handle_runs(const Request& request);
+  Response handle_run_diff(const Request& request, const std::string& run, const std::string& against);
   Response handle_readyz();
   RunChoice choose_run(const QueryList& query);
   bool run_recently_verified(const std::string& run_id);
@@ -89,6 +98,7 @@ class Service {
   Metrics& metrics_;
   RedisCache* redis_;
   ResponseCache cache_;
+  StaticAssets assets_;  // the dashboard at / and /ui/
   std::string openapi_json_;
   std::string openapi_etag_;
   std::function<std::size_t()> connection_counter_;

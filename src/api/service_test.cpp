@@ -85,7 +85,7 @@ TEST_P(ServiceTest, HealthNeedsNoTokenAndNoRun) {
   EXPECT_EQ(r.body, R"({"status":"ok"})");
   EXPECT_EQ(error("/readyz", ""), (Error{503, "not_ready", ""}));
   publish("r1");
-  EXPECT_EQ(get("/readyz", "").body, R"({"status":"ready","run":"r1","generation":1})");
+  EXPECT_EQ(get("/readyz", "").body, R"({"status":"ready","run":"r1","generation":1,"standby":false})");
 }
 
 TEST_P(ServiceTest, NoPublishedRunIs503) {
@@ -279,6 +279,21 @@ TEST_P(ServiceTest, MetricsCountRequestsByRouteAndStatus) {
   EXPECT_NE(text.find(R"(marquee_current_run_info{run_id="r1"} 1)"), std::string::npos);
   EXPECT_NE(text.find(R"(marquee_auth_failures_total{reason="missing"} 1)"), std::string::npos);
   EXPECT_NE(text.find(R"(marquee_http_request_duration_seconds_count{route="/v1/genres"} 2)"), std::string::npos);
+}
+
+TEST_P(ServiceTest, DashboardIsServedWithoutTokenBesideTheApi) {
+  // The dashboard's files need no token and no published run; its data still does.
+  tracker_.update(std::nullopt);
+  const Response index = get("/", "");
+  EXPECT_EQ(index.status, 200);
+  EXPECT_EQ(index.content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(header(index, "Cache-Control"), "no-cache");
+  EXPECT_NE(header(index, "Content-Security-Policy").find("script-src 'self'"), std::string::npos);
+  EXPECT_EQ(get("/?view=genres", "").status, 200);
+  EXPECT_EQ(error("/ui/nothing.js", ""), (Error{404, "not_found", ""}));
+  EXPECT_EQ(error("/ui", ""), (Error{404, "not_found", ""}));
+  EXPECT_EQ(service_->handle_now({"POST", "/", "", ""}).status, 405);
+  EXPECT_EQ(get("/v1/genres", "").status, 401);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ServiceTest, ::testing::ValuesIn(store::testing::backends()),

@@ -21,6 +21,7 @@
 #include "api/jwt.hpp"
 #include "api/metrics.hpp"
 #include "api/publish_watcher.hpp"
+#include "api/publish_channel.hpp"
 #include "api/redis_cache.hpp"
 #include "api/server.hpp"
 #include "api/service.hpp"
@@ -131,6 +132,7 @@ struct ServeArgs {
   std::string idle_timeout = "60s";
   std::string shutdown_timeout = "10s";
   std::string poll_interval = "250ms";
+  std::string max_replica_lag = "5s";
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 64 * 1024;
   std::size_t max_connections = 10'000;
@@ -164,6 +166,9 @@ void add_serve(CLI::App& app, ServeArgs& a) {
   cmd->add_option("--shutdown-timeout", a.shutdown_timeout, "Grace period for requests in flight on SIGTERM")
       ->capture_default_str();
   cmd->add_option("--poll-interval", a.poll_interval, "How often the published run is checked")->capture_default_str();
+  cmd->add_option("--max-replica-lag", a.max_replica_lag,
+                  "On a standby: /readyz is 503 when an announced publish waits longer than this for replay")
+      ->capture_default_str();
   cmd->add_option("--max-header-bytes", a.max_header_bytes, "Larger request headers get 431")->capture_default_str();
   cmd->add_option("--max-body-bytes", a.max_body_bytes, "Larger request bodies get 413")->capture_default_str();
   cmd->add_option("--max-connections", a.max_connections, "Open connections beyond this are refused")
@@ -244,17 +249,31 @@ void print_banner(const api::ServerOptions& options, std::uint16_t port, const s
     const std::string token = api::mint_hs256(*secret, request);
     std::printf("token (valid 24h; `marquee token --sub NAME` mints more):\n  %s\n", token.c_str());
     std::printf("try:\n  curl -H 'Authorization: Bearer %s' %s/v1/genres/most-popular\n", token.c_str(), base.c_str());
+    // The token rides in the fragment, which browsers never send to a server.
+    std::printf("dashboard (signed in for 24h):\n  %s/#token=%s\n", base.c_str(), token.c_str());
   } else if (a.no_auth) {
     std::printf("try:\n  curl %s/v1/genres/most-popular\n", base.c_str());
+    std::printf("dashboard:\n  %s/\n", base.c_str());
+  } else {
+    std::printf("dashboard (paste a token into its sign-in box):\n  %s/\n", base.c_str());
   }
   std::fflush(stdout);
 }
 
 // One line per answered request on stderr (JSON with --log-format json).
+// A token's `sub` is the client's text: control characters would forge lines.
+std::string printable(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return out;
+}
+
 void write_access_log(const api::AccessRecord& r) {
   obs::log("info",
            fmt::format("{} {} {} {}B {:.1f}ms run={} sub={}", r.method, r.route, r.status, r.bytes, r.seconds * 1000,
-                       r.run_id.empty() ? "-" : r.run_id, r.subject.empty() ? "-" : r.subject),
+                       r.run_id.empty() ? "-" : r.run_id, r.subject.empty() ? "-" : printable(r.subject)),
            {{"event", "access"}, {"method", std::string(r.method)}, {"route", std::string(r.route)},
             {"status", std::to_string(r.status)}, {"bytes", std::to_string(r.bytes)},
             {"duration_ms", fmt::format("{:.3f}", r.seconds * 1000)}, {"run_id", std::string(r.run_id)},
@@ -289,6 +308,17 @@ int run_serve(const ServeArgs& a) {
   watch.poll_interval = std::max(parse_duration(a.poll_interval, "--poll-interval"), milliseconds(10));
   api::PublishWatcher watcher(url, [](const std::string& u) { return store::connect(u); }, tracker, metrics, watch);
   watcher.refresh();
+  // Publish announcements on Redis (api/publish_channel.hpp): how a replica
+  // on a standby, which cannot LISTEN, learns of a publish at once.
+  std::unique_ptr<api::PublishSubscriber> subscriber;
+  if (!a.redis.empty() && api::is_postgres_url(url)) {
+    try {
+      subscriber = std::make_unique<api::PublishSubscriber>(
+          api::parse_redis_url(a.redis), [&watcher](const api::Announcement& m) { watcher.announce(m.run_id, m.lsn); });
+    } catch (const std::invalid_argument& e) {
+      throw InputError(fmt::format("--redis: {}", e.what()));
+    }
+  }
   if (!tracker.database_ok())
     obs::log("warning", "WARNING: the database is not reachable yet; answering 503 until it is", {}, "serve");
 
@@ -307,6 +337,13 @@ int run_serve(const ServeArgs& a) {
   api::ServiceOptions service_options;
   service_options.auth_required = !a.no_auth;
   service_options.cache_bytes = a.cache_bytes;
+  // Run directories for /v1/runs/{id}/diff: the data directory's, when this
+  // server has one (given, or the SQLite default).
+  if (!a.data_dir.empty() || a.db.empty()) {
+    service_options.runs_dir = fs::path(a.data_dir.empty() ? kDefaultDataDir : a.data_dir) / "runs";
+  }
+  service_options.max_replica_lag =
+      std::chrono::duration_cast<milliseconds>(parse_duration(a.max_replica_lag, "--max-replica-lag"));
   api::Service service(service_options, std::move(auth.verifier), pool, tracker, metrics, redis.get());
   if (a.access_log) service.set_access_log(write_access_log);
 
@@ -317,8 +354,10 @@ int run_serve(const ServeArgs& a) {
     throw InputError(e.what());
   }
   watcher.start();
+  if (subscriber) subscriber->start();
   print_banner(options, server.port(), auth.secret, a);
   server.run();
+  if (subscriber) subscriber->stop();
   watcher.stop();
   obs::log("info", "stopped", {}, "serve");
   return 0;

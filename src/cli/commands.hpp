@@ -44,5 +44,6 @@ void add_storage_commands(CLI::App& app, Commands& commands);   // run, load, mi
 void add_api_commands(CLI::App& app, Commands& commands);       // serve, token
 void add_events_command(CLI::App& app, Commands& commands);     // events
 void add_diff_command(CLI::App& app, Commands& commands);       // diff
+void add_split_command(CLI::App& app, Commands& commands);      // split (called by add_etl_commands)
 
 }  // namespace marquee::cli

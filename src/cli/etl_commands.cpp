@@ -151,6 +151,7 @@ void add_etl_commands(CLI::App& app, Commands& commands) {
   add_generate(app, *gen);
   commands.add(app.get_subcommand("etl"), [etl] { return run_etl(*etl); });
   commands.add(app.get_subcommand("generate"), [gen] { return run_generate(*gen); });
+  add_split_command(app, commands);
 }
 
 }  // namespace marquee::cli

@@ -15,6 +15,7 @@
 
 #include "obs/log.hpp"
 #include "cli/obs_options.hpp"
+#include "cli/publish_announce.hpp"
 #include "csv/options.hpp"
 #include "common/error.hpp"
 #include "job/run_job.hpp"
@@ -28,6 +29,7 @@ struct StorageArgs {
   std::string data_dir = "data";
   std::string db;
   std::string lock_timeout = "30s";
+  std::string redis;  // announce publishes to standby replicas (cli/publish_announce.hpp)
 };
 
 void add_storage_options(CLI::App* cmd, StorageArgs& args, bool with_lock = true) {
@@ -41,6 +43,13 @@ void add_storage_options(CLI::App* cmd, StorageArgs& args, bool with_lock = true
                     "How long to wait for another job's lock (e.g. 30s, 500ms, 2m)")
         ->capture_default_str();
   }
+}
+
+// For the commands that publish.
+void add_announce_option(CLI::App* cmd, StorageArgs& args) {
+  cmd->add_option("--redis", args.redis,
+                  "After a publish on PostgreSQL, announce it to replicas on standbys: redis://host:port "
+                  "(default: MARQUEE_PUBLISH_REDIS)");
 }
 
 // The progress line (stderr, terminals only) is ended before any other output.
@@ -97,6 +106,7 @@ void add_run(CLI::App& app, RunArgs& args) {
                   "corrections file in the same format")
       ->required();
   add_storage_options(cmd, args.storage);
+  add_announce_option(cmd, args.storage);
   cmd->add_option("--keep", args.keep, "Runs kept loaded; older ones are retired (never the published one)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))
       ->capture_default_str();
@@ -152,6 +162,7 @@ int run_run(const RunArgs& args) {
     return result.exit_code;
   }
   std::cout << fmt::format("run {} {}\n", result.run_id, result.published ? "published" : "loaded (not published)");
+  if (result.published) announce_publish(announce_redis_url(args.storage.redis), options.storage.db_url, result.run_id);
   return 0;
 }
 
@@ -166,6 +177,7 @@ void add_load(CLI::App& app, LoadArgs& args) {
       "load", "Load an existing run directory (checked against its manifest) into the database");
   cmd->add_option("run_dir", args.run_dir, "A run directory written by `marquee run`")->required();
   add_storage_options(cmd, args.storage);
+  add_announce_option(cmd, args.storage);
   cmd->add_flag("--publish", args.publish, "Also publish the run once loaded");
 }
 
@@ -178,6 +190,7 @@ int run_load(const LoadArgs& args) {
   options.storage.telemetry = o.telemetry.get();
   const job::LoadResult result = job::load_run_dir(options);
   std::cout << fmt::format("run {} {}\n", result.run_id, result.published ? "loaded and published" : "loaded");
+  if (result.published) announce_publish(announce_redis_url(args.storage.redis), options.storage.db_url, result.run_id);
   return 0;
 }
 
@@ -192,6 +205,7 @@ int run_publish(const PublishArgs& args) {
   options.telemetry = o.telemetry.get();
   const store::PublishedRun p = job::publish_run(options, args.run_id);
   std::cout << fmt::format("published run {} (generation {})\n", p.run_id, p.generation);
+  announce_publish(announce_redis_url(args.storage.redis), args.storage.db, p.run_id);
   return 0;
 }
 
@@ -281,6 +295,7 @@ void add_storage_commands(CLI::App& app, Commands& commands) {
   auto* publish_cmd = app.add_subcommand("publish", "Serve another loaded run (rollback or roll forward)");
   publish_cmd->add_option("run_id", publish->run_id, "A run listed by `marquee runs`")->required();
   add_storage_options(publish_cmd, publish->storage);
+  add_announce_option(publish_cmd, publish->storage);
   commands.add(publish_cmd, [publish] { return run_publish(*publish); });
 
   auto runs = std::make_shared<RunsArgs>();

@@ -24,6 +24,8 @@ class ByteWindow {
   // Input offset of pending()'s first byte.
   std::uint64_t offset() const { return offset_ + begin_; }
   std::uint64_t bytes_read() const { return bytes_read_; }
+  // Bytes allocated for the buffer (tests check the memory bound with it).
+  std::size_t capacity() const { return capacity_; }
 
   void consume(std::size_t count) { begin_ += count; }
   // Reads one more block behind the pending bytes (moving them to the front

@@ -230,5 +230,6 @@ bool Reader::next(Record& record) {
   }
 }
 std::uint64_t Reader::bytes_read() const { return impl_->window.bytes_read(); }
+std::size_t Reader::buffer_capacity() const { return impl_->window.capacity(); }
 
 }  // namespace marquee::csv

@@ -54,6 +54,9 @@ class Reader {
 
   // Bytes consumed from the source so far (for progress).
   std::uint64_t bytes_read() const;
+  // Bytes allocated for the input buffer: at most block_size +
+  // max_record_bytes (tests and the fuzz target check that bound).
+  std::size_t buffer_capacity() const;
 
  private:
   struct Impl;

@@ -412,6 +412,23 @@ TEST(ReaderTest, OverlongLineIsRejectedToItsEnd) {
   EXPECT_EQ(result.rejected[0].raw_line, "3," + std::string(14, 'x'));
 }
 
+// The limit is inclusive: a last record of exactly max_record_bytes bytes
+// with no line end is within it (one byte more is not).
+TEST(ReaderTest, ALastRecordOfExactlyTheLimitWithoutLineEndIsKept) {
+  ReaderOptions options;
+  options.max_record_bytes = 16;
+  for (std::size_t block : {1u, 7u, 16u, 64u}) {
+    options.block_size = block;
+    const ReadResult kept = read_csv("a,b\n1," + std::string(14, 'x'), options);
+    EXPECT_EQ(fields_of(kept), (std::vector<Fields>{{"1", std::string(14, 'x')}})) << "block " << block;
+    EXPECT_TRUE(kept.rejected.empty()) << "block " << block;
+    const ReadResult over = read_csv("a,b\n1," + std::string(15, 'x'), options);
+    EXPECT_TRUE(over.records.empty()) << "block " << block;
+    ASSERT_EQ(over.rejected.size(), 1u) << "block " << block;
+    EXPECT_EQ(over.rejected[0].kind, InvalidKind::RecordTooLarge);
+  }
+}
+
 // Issue 10, defect 1: a valid 2 MiB quoted field -- commas, doubled quotes and
 // CRLF line breaks inside, and lines that look like CSV records -- is one field
 // with the default limit, as Python's csv module and DuckDB read it.

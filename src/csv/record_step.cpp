@@ -14,7 +14,9 @@ struct RecordView {
 };
 
 RecordView record_view(std::string_view bytes, bool at_end, std::size_t max_record_bytes) {
-  const bool limited = bytes.size() >= max_record_bytes;
+  // Limited only when more than the limit is at hand: a last record of
+  // exactly max_record_bytes without a line end is within the limit.
+  const bool limited = bytes.size() > max_record_bytes;
   return {bytes.substr(0, max_record_bytes), at_end && !limited, limited};
 }
 

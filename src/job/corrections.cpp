@@ -130,7 +130,10 @@ const auto& lookup(const Map& map, const Key& key, std::string_view table, std::
   return it->second;
 }
 
-model::Movie to_movie(std::span<const Cell> row, const Bridges& bridges, const Names& names) {
+// Lineage values are few (one per input file): share one string per name.
+using SourceNames = std::map<std::string, std::shared_ptr<const std::string>, std::less<>>;
+
+model::Movie to_movie(std::span<const Cell> row, const Bridges& bridges, const Names& names, SourceNames& sources) {
   model::Movie m;
   m.id = std::get<std::int64_t>(row[0]);
   m.imdb_id = text(row[1]);
@@ -152,6 +155,12 @@ model::Movie to_movie(std::span<const Cell> row, const Bridges& bridges, const N
   m.runtime = value<double>(row[17]);
   m.vote_average = value<double>(row[18]);
   m.vote_count = value<std::int64_t>(row[19]);
+  if (const auto file = text(row[21])) {
+    auto it = sources.find(*file);
+    if (it == sources.end()) it = sources.emplace(*file, std::make_shared<const std::string>(*file)).first;
+    m.source_file = it->second;
+  }
+  m.source_line = static_cast<std::uint64_t>(std::get<std::int64_t>(row[22]));
   if (const auto collection = value<std::int64_t>(row[20])) {
     m.collection = lookup(names.collections, *collection, "collection", m.id);
   }
@@ -175,7 +184,9 @@ model::Movie to_movie(std::span<const Cell> row, const Bridges& bridges, const N
 void for_each_movie(const TableScanner& tables, const std::function<void(const model::Movie&)>& visit) {
   const Names names = read_dimensions(tables);
   const Bridges bridges = read_bridges(tables);
-  scan(tables, model::movie_schema(), [&](std::span<const Cell> row) { visit(to_movie(row, bridges, names)); });
+  SourceNames sources;
+  scan(tables, model::movie_schema(),
+       [&](std::span<const Cell> row) { visit(to_movie(row, bridges, names, sources)); });
 }
 
 MergeResult merge_corrections(const TableScanner& base, const TableScanner& corrections,

@@ -341,6 +341,7 @@ EtlResult run_etl(const EtlOptions& options) {
                                 : std::make_unique<table::CsvTableSink>(staging.path());
   SerializedOpenSink tables(*sink);
   model::ModelBuilder builder(tables, diagnostics);
+  builder.set_source_file(fs::path(source->name()).filename().string());  // lineage: the file's name, not its path
   rollup::Rollups rollups;
 
   Counts counts;

@@ -133,8 +133,11 @@ TEST_F(EtlJobTest, SameInputSameBytes) {
 }
 
 TEST_F(EtlJobTest, ColumnsAreFoundByNameInAnyOrder) {
-  // Reverse the column order and add an extra column: same tables.
-  const auto straight = write_input(std::string(kHeader) + row("1") + row("2"), "a.csv");
+  // Reverse the column order and add an extra column: same tables. Both inputs
+  // have the same file name, so the lineage column source_file is equal too.
+  fs::create_directories(dir_ / "in-a");
+  fs::create_directories(dir_ / "in-b");
+  const auto straight = write_input(std::string(kHeader) + row("1") + row("2"), "in-a/movies.csv");
   std::istringstream in(slurp(straight));
   std::string shuffled, line;
   while (std::getline(in, line)) {
@@ -144,7 +147,7 @@ TEST_F(EtlJobTest, ColumnsAreFoundByNameInAnyOrder) {
     const auto comma = line.find(',');
     shuffled += line.substr(comma + 1) + "," + line.substr(0, comma) + ",extra\r\n";
   }
-  const auto moved = write_input(shuffled, "b.csv");
+  const auto moved = write_input(shuffled, "in-b/movies.csv");
   run(straight, "a");
   run(moved, "b");
   for (const auto& e : fs::directory_iterator(dir_ / "a" / "tables")) {

@@ -75,7 +75,8 @@ void check_identity(const Checker& c, const bj::object& root, const fs::path& di
   }
   const bj::value& version = c.at(root, "schema_version", "schema_version");
   if (!version.is_int64() && !version.is_uint64()) c.fail("schema_version", "is not an integer");
-  if (version.to_number<std::int64_t>() != kSchemaVersion) {
+  // Compared without to_number<int64_t>(), which throws for a uint64 beyond int64.
+  if (!version.is_int64() || version.as_int64() != kSchemaVersion) {
     c.fail("schema_version", fmt::format("is {}; this Marquee reads version {}", bj::serialize(version),
                                          kSchemaVersion));
   }

@@ -97,7 +97,9 @@ void check_file(const fs::path& dir, const std::string& name, const bj::object& 
 std::string new_run_id() {
   const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   std::random_device rd;
-  return fmt::format("{:%Y%m%dT%H%M%S}Z-{:06x}", now, rd() & 0xffffff);
+  // fmt 9 formats a system_clock time_point in local time: go through gmtime.
+  return fmt::format("{:%Y%m%dT%H%M%S}Z-{:06x}", fmt::gmtime(std::chrono::system_clock::to_time_t(now)),
+                     rd() & 0xffffff);
 }
 
 std::vector<fs::path> remove_stale_staging(const DataDir& data) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <iterator>
 #include <regex>
@@ -9,6 +11,7 @@
 #include <boost/json.hpp>
 
 #include "common/error.hpp"
+#include "store/migrations.hpp"
 #include "store/store.hpp"
 
 namespace marquee::job {
@@ -66,6 +69,33 @@ TEST_F(RunDirTest, RunIdsAreSortableTimestampsWithARandomSuffix) {
   EXPECT_TRUE(std::regex_match(a, std::regex(R"(\d{8}T\d{6}Z-[0-9a-f]{6})"))) << a;
   EXPECT_TRUE(store::valid_run_id(a));
   EXPECT_NE(a, new_run_id());
+}
+
+// Now as strftime(format) in UTC, computed with gmtime_r (independent of fmt).
+std::string utc_strftime(const char* format) {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, format, &tm);
+  return text;
+}
+
+// Run ids and created_at end in 'Z': they must be UTC whatever TZ says (fmt 9
+// formats a system_clock time_point in local time).
+TEST_F(RunDirTest, RunIdsAndCreatedAtAreUtcWhateverTheTimeZone) {
+  const char* old = std::getenv("TZ");
+  const std::string saved = old ? old : "";
+  ::setenv("TZ", "JST-9", 1);  // POSIX rule: UTC+9, no tzdata needed
+  ::tzset();
+  const std::string id_before = utc_strftime("%Y%m%dT%H%M"), stamp_before = utc_strftime("%Y-%m-%dT%H:%M");
+  const std::string id = new_run_id(), created_at = store::utc_now();
+  const std::string id_after = utc_strftime("%Y%m%dT%H%M"), stamp_after = utc_strftime("%Y-%m-%dT%H:%M");
+  if (old) ::setenv("TZ", saved.c_str(), 1); else ::unsetenv("TZ");
+  ::tzset();
+  EXPECT_TRUE(id.substr(0, 13) == id_before || id.substr(0, 13) == id_after) << id << " vs UTC " << id_before;
+  EXPECT_TRUE(created_at.substr(0, 16) == stamp_before || created_at.substr(0, 16) == stamp_after)
+      << created_at << " vs UTC " << stamp_before;
 }
 
 TEST_F(RunDirTest, SealedManifestListsEveryFileWithSizeAndSha256) {
@@ -135,6 +165,17 @@ TEST_F(RunDirTest, AManifestWithoutChecksumsOrWithEscapingPathsIsRefused) {
   expect_refused(run, "status is 'failed'");
   write(run / "manifest.json", "{not json");
   expect_refused(run, "not valid JSON");
+}
+
+// A schema_version beyond int64 is still an integer to Boost.JSON (uint64):
+// it must be refused naming the field (InputError, exit 2), not escape as
+// Boost's "not exact" conversion error (exit 1).
+TEST_F(RunDirTest, AHugeSchemaVersionIsRefusedNamingTheField) {
+  const fs::path run = make_run("r1");
+  auto manifest = boost::json::parse(read(run / "manifest.json")).as_object();
+  manifest["schema_version"] = std::uint64_t{18446744073709551615u};
+  write(run / "manifest.json", boost::json::serialize(manifest));
+  expect_refused(run, "field \"schema_version\" is 18446744073709551615");
 }
 
 TEST_F(RunDirTest, CommitDirectoryRenamesWholeAndStaleStagingIsRemoved) {

@@ -565,10 +565,16 @@ store::PublishedRun publish_run(const StorageOptions& options, const std::string
     const auto previous = session.store().published();
     store::PublishedRun published = session.store().publish(run_id);
     if (telemetry) {
-      const store::Param id[] = {run_id};
-      const auto movies = session.store().db().query("SELECT COUNT(*) FROM movie WHERE run_id = $1", id);
+      // The publish has committed: counting its movies for the event must not turn it into a failure.
+      std::uint64_t movies = 0;
+      try {
+        const store::Param id[] = {run_id};
+        movies = std::stoull(session.store().db().query("SELECT COUNT(*) FROM movie WHERE run_id = $1", id)
+                                 .rows.at(0).at(0).value_or("0"));
+      } catch (const std::exception&) {
+      }
       telemetry->published(run_id, previous ? std::optional(previous->run_id) : std::nullopt, published.generation,
-                           std::stoull(movies.rows.at(0).at(0).value_or("0")), ms_since(started));
+                           movies, ms_since(started));
       telemetry->finished(run_id, true);
     }
     return published;

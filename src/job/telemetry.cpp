@@ -86,6 +86,9 @@ void JobTelemetry::finished(const std::string& run_id, bool succeeded, const std
   if (statsd_) {
     statsd_->count(metric(succeeded ? "succeeded" : "failed"));
     statsd_->timing(metric("duration"), total_ms);
+    if (events_ && events_->redis_failures() > 0) {
+      statsd_->count(metric("events_redis_failures"), static_cast<std::int64_t>(events_->redis_failures()));
+    }
   }
   if (!succeeded) emit("failed", run_id, {{"command", command_}, {"reason", reason}, {"duration_ms", total_ms}});
   if (statsd_) statsd_->flush();

@@ -73,7 +73,8 @@ void ModelBuilder::write_movie(const Movie& m) {
       maybe_text(m.homepage), maybe_text(m.poster_path), maybe_text(m.status), maybe(m.adult),
       maybe(m.video), maybe(m.release_date), maybe(m.year), m.budget, m.revenue,
       maybe(m.popularity), maybe(m.runtime), maybe(m.vote_average), maybe(m.vote_count),
-      m.collection ? Cell(m.collection->id) : Cell(Null{})};
+      m.collection ? Cell(m.collection->id) : Cell(Null{}),
+      std::string_view(m.source_file ? *m.source_file : source_file_), static_cast<std::int64_t>(m.source_file ? m.source_line : m.line)};
   movie_->write_row(row);
 }
 

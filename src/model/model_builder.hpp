@@ -43,6 +43,8 @@ class ModelBuilder {
   void write_movie_row(const Movie& movie);
   void write_bridge_rows(const Movie& movie);
   // Writes the dimension tables and finishes every writer.
+  // The movie table's source_file for movies that carry none (the job's input name).
+  void set_source_file(std::string name) { source_file_ = std::move(name); }
   void finish();
 
   const Dimensions& dimensions() const { return dimensions_; }
@@ -53,6 +55,7 @@ class ModelBuilder {
   std::vector<std::pair<std::string, std::uint64_t>> table_rows() const;
 
  private:
+  std::string source_file_;
   struct Kept {
     std::uint64_t line;
     std::uint64_t fields_hash;

@@ -1,6 +1,7 @@
 #pragma once
 // The validated movie: what one accepted CSV record becomes.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,11 @@ struct Collection {
 struct Movie {
   std::int64_t id = 0;
   std::uint64_t line = 0;  // physical line of the record it came from
+  // Lineage: the input file the record came from; null means the builder's
+  // (ModelBuilder::set_source_file). Set for movies carried over from
+  // another run's tables (corrections), which keep their own file and line.
+  std::shared_ptr<const std::string> source_file;
+  std::uint64_t source_line = 0;  // with source_file; else `line` is written
   std::optional<std::string> imdb_id, title, original_title, original_language, overview,
       tagline, homepage, poster_path, status;
   std::optional<bool> adult, video;

@@ -25,7 +25,10 @@ const Schema& movie_schema() {
        required("budget", Type::Int64), required("revenue", Type::Int64),
        optional("popularity", Type::Double), optional("runtime", Type::Double),
        optional("vote_average", Type::Double), optional("vote_count", Type::Int64),
-       optional("collection_id", Type::Int64)}};
+       optional("collection_id", Type::Int64),
+       // Lineage (docs/DATA_MODEL.md): the input file's name and the record's first physical line.
+       // Always filled; nullable only because databases keep runs loaded before they existed.
+       optional("source_file", Type::String), optional("source_line", Type::Int64)}};
   return schema;
 }
 

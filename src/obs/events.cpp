@@ -76,8 +76,15 @@ struct Events::Redis {
       throw std::runtime_error(why);
     }
     redisSetTimeout(context, kRedisTimeout);
-    if (!endpoint.password.empty()) freeReplyObject(command({"AUTH", endpoint.password}));
-    if (endpoint.database != 0) freeReplyObject(command({"SELECT", std::to_string(endpoint.database)}));
+    // A refused AUTH or SELECT must not leave the connection behind: the next
+    // event would go out unauthenticated, or into database 0.
+    try {
+      if (!endpoint.password.empty()) freeReplyObject(command({"AUTH", endpoint.password}));
+      if (endpoint.database != 0) freeReplyObject(command({"SELECT", std::to_string(endpoint.database)}));
+    } catch (...) {
+      drop();
+      throw;
+    }
   }
 };
 
@@ -87,7 +94,8 @@ Events::Events(EventOptions options) : options_(std::move(options)), host_(hostn
     try {
       redis_->endpoint = parse_redis_url(options_.redis_url);
     } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument(fmt::format("--events '{}': {}", options_.redis_url, e.what()));
+      // The URL may hold a password: never repeat it.
+      throw std::invalid_argument(fmt::format("--events: {}", e.what()));
     }
   }
 }

@@ -32,7 +32,8 @@ std::string utc_now_ms() {
   const auto now = std::chrono::system_clock::now();
   const auto seconds = std::chrono::time_point_cast<std::chrono::seconds>(now);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - seconds).count();
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", seconds, ms);
+  // fmt 9 formats a system_clock time_point in local time: go through gmtime.
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(seconds)), ms);
 }
 
 std::string json_log_line(std::string_view level, std::string_view message, const LogFields& fields) {
@@ -40,7 +41,9 @@ std::string json_log_line(std::string_view level, std::string_view message, cons
   line["time"] = utc_now_ms();
   line["level"] = level;
   line["message"] = message;
-  for (const auto& [key, value] : fields) line[key] = value;
+  for (const auto& [key, value] : fields) {
+    if (key != "time" && key != "level" && key != "message") line[key] = value;  // fixed keys stay
+  }
   return boost::json::serialize(line);
 }
 

@@ -56,6 +56,14 @@ std::string metric_segment(std::string_view text) {
 
 Statsd::Statsd(StatsdOptions options) : options_(std::move(options)) {
   if (options_.address.empty()) return;
+  // ':', '|', '@', '#' and line breaks are the protocol's own separators.
+  const auto check = [](const std::string& text, std::string_view forbidden, std::string_view option) {
+    if (text.find_first_of(forbidden) != std::string::npos || text.size() > 256) {
+      throw std::invalid_argument(fmt::format("{} '{}': at most 256 bytes, none of {}", option, text, "':|@#' or line breaks"));
+    }
+  };
+  check(options_.prefix, ":|@#\n\r", "--statsd-prefix");
+  check(options_.tags, "|@#\n\r", "--statsd-tags");
   socket_ = open_socket(options_.address);
   flusher_ = std::thread([this] { run_flusher(); });
 }

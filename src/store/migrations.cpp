@@ -94,7 +94,8 @@ std::string utc_now() {
   const auto now = std::chrono::system_clock::now();
   const auto seconds = std::chrono::time_point_cast<std::chrono::seconds>(now);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - seconds).count();
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", seconds, ms);
+  // fmt 9 formats a system_clock time_point in local time: go through gmtime.
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(seconds)), ms);
 }
 
 Migration make_migration(std::string file_name, std::string sql) {

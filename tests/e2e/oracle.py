@@ -58,7 +58,7 @@ SCHEMAS = OrderedDict([
                ("adult", "bool"), ("video", "bool"), ("release_date", "date"), ("year", "int"),
                ("budget", "int"), ("revenue", "int"), ("popularity", "double"),
                ("runtime", "double"), ("vote_average", "double"), ("vote_count", "int"),
-               ("collection_id", "int")]),
+               ("collection_id", "int"), ("source_file", "str"), ("source_line", "int")]),
     ("company", [("id", "int"), ("name", "str")]),
     ("genre", [("id", "int"), ("name", "str")]),
     ("country", [("iso_3166_1", "str"), ("name", "str")]),
@@ -602,7 +602,8 @@ class Result:
         self.counts = counts            # manifest.json "counts"
 
 
-def run_text(text):
+def run_text(text, source_file="input.csv"):
+    """source_file: the input's file name, for the movie table's lineage columns."""
     diagnostics = Diagnostics()
     records = read_records(text, diagnostics)
     _, header = next(records)
@@ -617,6 +618,8 @@ def run_text(text):
         if movie is not None:
             movies.append(movie)
     kept, tables, names = build_model(movies, diagnostics)
+    for row, movie in zip(tables["movie"], kept):
+        row += [source_file, movie["line"]]  # lineage: the file's name and the record's first line
     tables.update(build_rollups(kept, names))
     rejected = diagnostics.count("error")
     counts = OrderedDict([
@@ -636,7 +639,7 @@ def run(path):
         data = source.read()
     if not data:
         raise InputError(f"{path}: empty file")
-    return run_text(data.decode("utf-8", "surrogateescape"))
+    return run_text(data.decode("utf-8", "surrogateescape"), os.path.basename(path))
 
 
 # ---------------------------------------------------------------- output

@@ -71,7 +71,8 @@ def mutate(data, rng):
 
 
 def physical_lines(data):
-    return data.count(b"\n") + 1
+    # A final line feed ends the last line rather than starting another.
+    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
 
 
 def main():
@@ -99,8 +100,8 @@ def main():
             problems.append(f"exit code {proc.returncode}: {proc.stderr[-400:]!r}")
         elif proc.returncode == 2:
             message = proc.stderr.decode("utf-8", "replace")
-            if case_path not in message and "--" not in message:
-                problems.append(f"exit 2 without naming the file or the option: {message!r}")
+            if case_path not in message:
+                problems.append(f"exit 2 without naming the input file: {message!r}")
         else:
             problems = check_output(out, proc.returncode, physical_lines(data))
         if problems:

@@ -210,7 +210,7 @@ def dead_daemons_never_fail_a_job(args, work, csv):
         blackhole.close()
 
 
-def events_on_redis(args, work, csv, data):
+def events_on_redis(args, statsd, work, csv, data):
     section("Events: a consumer group reads job_started..published in order, failed over the ratio")
     redis = Redis(tempfile.mkdtemp(dir=work))
     try:
@@ -243,7 +243,8 @@ def events_on_redis(args, work, csv, data):
         section("Events: Redis killed during a job; the job succeeds, events.jsonl has every event")
         before = len(file_events(events_data))
         env = {"MARQUEE_TEST_PAUSE_AT": "publish", "MARQUEE_TEST_PAUSE_SECONDS": "2"}
-        job = subprocess.Popen([args.marquee, "run", csv, "--data-dir", events_data, "--events", url],
+        job = subprocess.Popen([args.marquee, "run", csv, "--data-dir", events_data, "--events", url,
+                                "--statsd", statsd.address()],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, **env})
         deadline = time.monotonic() + 60
@@ -257,6 +258,8 @@ def events_on_redis(args, work, csv, data):
         check_eq([e["type"] for e in events], ["job_started", "transformed", "loaded", "published"],
                  "events.jsonl has every event")
         check("not added to the Redis stream" in stderr, "the Redis failure is reported on stderr")
+        check_eq(statsd.read()["counters"].get("marquee.job.run.events_redis_failures"), 1,
+                 "the published event Redis did not take is counted")
     finally:
         redis.kill()
     retired = run_cli(args.marquee, "run", csv, "--data-dir", events_data, "--keep", "1")
@@ -430,7 +433,7 @@ def main():
     try:
         data = job_metrics_equal_the_manifest(args, statsd, work, csv)
         dead_daemons_never_fail_a_job(args, work, csv)
-        events_data = events_on_redis(args, work, csv, data)
+        events_data = events_on_redis(args, statsd, work, csv, data)
         json_logs_for_jobs(args, work, csv)
         serve_metrics(args, statsd, work, events_data)
         accept_backoffs(args, statsd, work, data)

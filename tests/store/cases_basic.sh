@@ -7,33 +7,37 @@ case_migrations_applied_in_order_recorded_and_tamper_refused() {
   out=$(mq migrate)
   assert_contains "$out" "applied V001__init.sql" "first migrate"
   out=$(mq migrate)
-  assert_contains "$out" "schema at version 1 (up to date)" "second migrate"
+  # The newest of the binary's own migrations (sql/migrations/BACKEND/V<n>__*.sql).
+  local newest
+  newest=$(ls "$SOURCE_DIR/sql/migrations/$BACKEND" | sed -n 's/^V0*\([0-9]*\)__.*/\1/p' | sort -n | tail -1)
+  assert_contains "$out" "schema at version $newest (up to date)" "second migrate"
   # The recorded checksum is the file's sha256 (computed here by sha256sum).
   local expected
   expected=$(sha256sum "$SOURCE_DIR/sql/migrations/$BACKEND/V001__init.sql" | cut -d' ' -f1)
-  assert_eq "$(sql "SELECT version, name, checksum FROM schema_migrations")" "1|V001__init.sql|$expected" \
+  assert_eq "$(sql "SELECT version, name, checksum FROM schema_migrations WHERE version = 1")" "1|V001__init.sql|$expected" \
     "schema_migrations row"
 
-  # Test hook MARQUEE_TEST_MIGRATIONS_DIR: V001 plus a V002 and a V003.
+  # Test hook MARQUEE_TEST_MIGRATIONS_DIR: the binary's own migrations plus a
+  # V098 and a V099 (numbers far above the real ones).
   local dir="$WORK/migrations-$BACKEND"
   mkdir -p "$dir"
-  cp "$SOURCE_DIR/sql/migrations/$BACKEND/V001__init.sql" "$dir/"
-  echo "CREATE TABLE extra_three (n INTEGER); INSERT INTO extra_three SELECT COUNT(*) FROM extra_two;" >"$dir/V003__three.sql"
-  echo "CREATE TABLE extra_two (n INTEGER); INSERT INTO extra_two VALUES (7);" >"$dir/V002__two.sql"
+  cp "$SOURCE_DIR"/sql/migrations/$BACKEND/V*.sql "$dir/"
+  echo "CREATE TABLE extra_three (n INTEGER); INSERT INTO extra_three SELECT COUNT(*) FROM extra_two;" >"$dir/V099__three.sql"
+  echo "CREATE TABLE extra_two (n INTEGER); INSERT INTO extra_two VALUES (7);" >"$dir/V098__two.sql"
   out=$(MARQUEE_TEST_MIGRATIONS_DIR=$dir mq migrate)
-  assert_eq "$out" $'applied V002__two.sql\napplied V003__three.sql\nschema at version 3' "pending ones, in order"
-  assert_eq "$(sql "SELECT n FROM extra_three")" "1" "V003 ran after V002"
-  assert_eq "$(sql "SELECT version FROM schema_migrations ORDER BY version" | tr '\n' ' ')" "1 2 3 " "recorded"
+  assert_eq "$out" $'applied V098__two.sql\napplied V099__three.sql\nschema at version 99' "pending ones, in order"
+  assert_eq "$(sql "SELECT n FROM extra_three")" "1" "V099 ran after V098"
+  assert_eq "$(sql "SELECT version FROM schema_migrations WHERE version > $newest ORDER BY version" | tr '\n' ' ')" "98 99 " "recorded"
 
   # An applied migration that changed is refused, by name; nothing runs.
-  echo "-- edited after it was applied" >>"$dir/V002__two.sql"
-  echo "CREATE TABLE extra_four (n INTEGER);" >"$dir/V004__four.sql"
+  echo "-- edited after it was applied" >>"$dir/V098__two.sql"
+  echo "CREATE TABLE extra_four (n INTEGER);" >"$dir/V100__four.sql"
   if out=$(MARQUEE_TEST_MIGRATIONS_DIR=$dir mq migrate 2>&1); then fail "a changed migration was accepted"; fi
-  assert_contains "$out" "migration V002__two.sql (version 2)" "checksum error names the file"
-  if sql "SELECT * FROM extra_four" >/dev/null 2>&1; then fail "V004 ran despite the checksum error"; fi
-  # The binary's own migrations now miss versions 2-3 the database has: refused too.
+  assert_contains "$out" "migration V098__two.sql (version 98)" "checksum error names the file"
+  if sql "SELECT * FROM extra_four" >/dev/null 2>&1; then fail "V100 ran despite the checksum error"; fi
+  # The binary's own migrations now miss versions 98-99 the database has: refused too.
   if out=$(mq run "$WORK/a.csv" 2>&1); then fail "ran against a database newer than the binary"; fi
-  assert_contains "$out" "has migration 2 (V002__two.sql) applied, which this marquee does not have" "unknown applied migration named"
+  assert_contains "$out" "has migration 98 (V098__two.sql) applied, which this marquee does not have" "unknown applied migration named"
 }
 
 case_run_loads_publishes_and_reads_back_equal_to_the_artifacts() {

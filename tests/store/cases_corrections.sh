@@ -7,6 +7,13 @@ run_content() {
   local t
   for t in $SNAPSHOT_TABLES; do
     echo "== $t"
+    if [[ $t == movie ]]; then
+      # Without the lineage columns (the last two): a corrected run traces base
+      # movies to the base input and corrected ones to the corrections file,
+      # where a full run traces all to its one input (docs/DATA_MODEL.md).
+      sql "SELECT * FROM $t WHERE run_id = '$1'" | cut -d'|' -f2- | rev | cut -d'|' -f3- | rev | LC_ALL=C sort
+      continue
+    fi
     sql "SELECT * FROM $t WHERE run_id = '$1'" | cut -d'|' -f2- | LC_ALL=C sort
   done
 }

@@ -24,5 +24,8 @@ if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
   exit 0
 fi
 echo "npm_ci.sh: npm ci in $here" >&2
-npm ci --prefix "$here" --no-audit --no-fund --loglevel=error
+if ! npm ci --prefix "$here" --no-audit --no-fund --loglevel=error; then
+  echo "npm_ci.sh: npm ci failed in $here (is the npm registry reachable?)" >&2
+  exit 1
+fi
 echo "$want" >"$stamp"

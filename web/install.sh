@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Installs the dashboard's build tools (esbuild, uPlot), pinned in package-lock.json, into this folder's
+# node_modules with `npm ci` (scripts/npm_ci.sh: idempotent, serialized).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+exec "$here/../scripts/npm_ci.sh" "$here"
