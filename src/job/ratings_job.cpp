@@ -1,5 +1,7 @@
 #include "job/ratings_job.hpp"
 
+#include <filesystem>
+
 #include <boost/json.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <fmt/format.h>
@@ -66,7 +68,9 @@ class RatingsFile : public csv::InvalidRecordHandler {
     // Numbers only: a short line is an error, never half of a split record.
     options.repair_split_records = false;
     reader_ = std::make_unique<csv::Reader>(source_, *this, options);
-    counts_.name = source_.name();
+    // The file's name, not its path: the log and manifest read the same
+    // wherever the data lives.
+    counts_.name = std::filesystem::path(source_.name()).filename().string();
   }
 
   void on_invalid(const csv::InvalidRecord& bad) override {
@@ -76,7 +80,7 @@ class RatingsFile : public csv::InvalidRecordHandler {
                            fmt::format("{}: line {} rejected: {} ({} fields, expected {})", counts_.name,
                                        bad.line, shape_reason_text(bad), bad.field_count,
                                        bad.expected_fields),
-                           utf8::excerpt(bad.raw_line)});
+                           utf8::excerpt(bad.raw_line), counts_.name});
   }
 
   // Calls `row` for every record of the right width.
@@ -95,7 +99,8 @@ class RatingsFile : public csv::InvalidRecordHandler {
   void report(Severity severity, Reason reason, const csv::Record& record, std::optional<std::int64_t> movie_id,
               std::optional<std::string> column, std::string message) {
     log_.report(Diagnostic{severity, reason, record.line, movie_id, std::move(column),
-                           fmt::format("{}: {}", counts_.name, message), utf8::excerpt(record.raw)});
+                           fmt::format("{}: {}", counts_.name, message), utf8::excerpt(record.raw),
+                           counts_.name});
   }
 
   const std::vector<std::string>& header() const { return reader_->header(); }
