@@ -343,6 +343,8 @@ EtlResult run_etl(const EtlOptions& options) {
   model::ModelBuilder builder(tables, diagnostics);
   builder.set_source_file(fs::path(source->name()).filename().string());  // lineage: the file's name, not its path
   rollup::Rollups rollups;
+  rollup::RatingRollups rating_rollups;  // outlives the rollups' writes
+  if (ratings) rollups.set_ratings(&rating_rollups);
 
   Counts counts;
   RecordConsumer consumer(log, diagnostics, builder, counts);
@@ -392,6 +394,9 @@ EtlResult run_etl(const EtlOptions& options) {
   std::optional<std::string> ratings_failure;
   if (ratings && !overflow) {
     ratings->read([&](std::int64_t id) { return builder.has_movie(id); });
+    ratings->for_each_rated([&](std::int64_t id, const model::RatingAggregate& a) {
+      rating_rollups.add(id, {a.count, a.half_star_sum});
+    });
     ratings_failure = ratings->too_many_rejects(options.max_reject_ratio);
   }
   counts.movies_kept = builder.counts().movies;

@@ -241,6 +241,11 @@ void RatingsStage::read(const std::function<bool(std::int64_t)>& is_movie) {
   impl_->read_ratings();
 }
 
+void RatingsStage::for_each_rated(
+    const std::function<void(std::int64_t, const model::RatingAggregate&)>& visit) const {
+  impl_->aggregator.for_each(visit);
+}
+
 std::optional<std::string> RatingsStage::too_many_rejects(double max_ratio) const {
   for (const RatingsFileCounts* c : {&links(), &ratings()}) {
     if (c->records_read > 0 &&

@@ -28,6 +28,7 @@
 
 #include "csv/options.hpp"
 #include "model/diagnostic.hpp"
+#include "model/ratings.hpp"
 #include "table/table_writer.hpp"
 
 namespace marquee::job {
@@ -60,6 +61,8 @@ class RatingsStage {
   // Reads links.csv, then the ratings; `is_movie` tells the ids of the movies
   // this run kept.
   void read(const std::function<bool(std::int64_t)>& is_movie);
+  // Each rated movie's aggregate (after read()), in no particular order.
+  void for_each_rated(const std::function<void(std::int64_t, const model::RatingAggregate&)>& visit) const;
   // Why the run fails (the first file over the ratio), or nullopt.
   std::optional<std::string> too_many_rejects(double max_ratio) const;
   // Writes movie_rating and link; rows per table.

@@ -81,6 +81,10 @@ class RatingAggregator {
  public:
   void add(std::int64_t movie_id, const Rating& rating) { by_movie_[movie_id].add(rating); }
   std::size_t movies() const { return by_movie_.size(); }
+  template <typename Visit>
+  void for_each(const Visit& visit) const {
+    for (const auto& [movie_id, aggregate] : by_movie_) visit(movie_id, aggregate);
+  }
   // (movie id, aggregate) ordered by movie id.
   std::vector<std::pair<std::int64_t, RatingAggregate>> sorted() const;
 

@@ -8,6 +8,7 @@ ratings output with the independent oracle (oracle_ratings.py):
 - manifest.json: "ratings" key for key (name, size, sha256, counts per file,
   movies_rated), the tables' row counts, and the ratings reasons' counts in
   "diagnostics";
+- company_year and genre_year: rating_count and rating_mean of every row;
 - errors.jsonl: the multiset of (file, severity, reason, line, movie_id,
   column) of every entry that names a file, and no ratings reason without one.
 
@@ -80,6 +81,31 @@ def compare_table(node, name, schema, expected, out_dir, report):
     print(f"{name}: {len(rows)} rows compared")
 
 
+def compare_rollup(node, name, expected, out_dir, report):
+    """rating_count and rating_mean of every row, by (id, year)."""
+    table = read_parquet(node, os.path.join(out_dir, "tables", name + ".parquet"))
+    names = [c["name"] for c in table["columns"]]
+    if names[-2:] != ["rating_count", "rating_mean"] or \
+            [c["type"] for c in table["columns"][-2:]] != ["int64", "double"]:
+        report.fail(f"{name}: last columns {table['columns'][-2:]}, expected rating_count int64, rating_mean double")
+        return
+    got = {(int(row[0]), int(row[1])): (int(row[-2]) if row[-2] is not None else None, row[-1])
+           for row in table["rows"]}
+    if set(got) != set(expected):
+        report.fail(f"{name}: keys differ: {len(set(got) - set(expected))} only in marquee, "
+                    f"{len(set(expected) - set(got))} only in the oracle")
+    reported, rated = 0, 0
+    for key, (count, mean) in sorted(expected.items()):
+        if key not in got:
+            continue
+        rated += count > 0
+        if got[key][0] != count or not same(got[key][1], mean, "double"):
+            reported += 1
+            if reported <= MAX_REPORTED:
+                report.fail(f"{name} {key}: marquee {got[key]} != oracle {(count, mean)}")
+    print(f"{name}: {len(got)} rows compared, {rated} with ratings")
+
+
 def compare_manifest(result, out_dir, report):
     with open(os.path.join(out_dir, "manifest.json"), encoding="utf-8") as source:
         manifest = json.load(source)
@@ -127,17 +153,19 @@ def run_marquee(marquee, movies, links, ratings, out, extra):
     return subprocess.run(command, capture_output=True, text=True)
 
 
-def compare(marquee, node, movies, links, ratings, out, extra, kept_movies=None):
+def compare(marquee, node, movies, links, ratings, out, extra):
     """Runs marquee and compares; the number of mismatches."""
     done = run_marquee(marquee, movies, links, ratings, out, extra)
     if done.returncode != 0:
         print(f"marquee etl exited {done.returncode}:\n{done.stdout}{done.stderr}")
         return 1
-    result = oracle_ratings.run(movies, links, ratings, kept_movies)
+    result = oracle_ratings.run(movies, links, ratings)
     print(oracle_ratings.summary(result))
     report = Report()
     for name, schema in oracle_ratings.SCHEMAS.items():
         compare_table(node, name, schema, result.tables[name], out, report)
+    for name, expected in result.rollups.items():
+        compare_rollup(node, name, expected, out, report)
     compare_manifest(result, out, report)
     compare_error_log(result, out, report)
     return report.problems

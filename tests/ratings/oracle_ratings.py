@@ -18,6 +18,10 @@ Rules re-implemented here:
   row in links.csv that passed validation: error unknown_movielens_id; one
   whose link leads to no kept movie: info rating_without_movie.
 - Per file: records_read = kept + rejected + without_movie (+ duplicates).
+- company_year and genre_year: rating_count = the ratings of the group's
+  movies (each movie credited whole to each of its companies and genres, in
+  its release year), rating_mean = their sum / that count (not a mean of the
+  movies' means); 0 and null for a group none of whose movies was rated.
 
 Usage: oracle_ratings.py MOVIES_CSV LINKS_CSV RATINGS_CSV  (prints a summary)
 """
@@ -96,13 +100,12 @@ class Result:
         # (file, severity, reason, line, movie_id, column)
         self.diagnostics = []
         self.manifest = OrderedDict()
+        self.rollups = {}  # see rating_rollups()
 
 
-def run(movies_csv, links_csv, ratings_csv, kept_movies=None):
-    """kept_movies: the ids of the run's movies; computed by the movies
-    oracle from movies_csv when None."""
-    if kept_movies is None:
-        kept_movies = {row[0] for row in movies_oracle.run(movies_csv).tables["movie"]}
+def run(movies_csv, links_csv, ratings_csv):
+    movies = movies_oracle.run(movies_csv).tables
+    kept_movies = {row[0] for row in movies["movie"]}
     result = Result()
     diagnose = result.diagnostics.append
 
@@ -172,9 +175,28 @@ def run(movies_csv, links_csv, ratings_csv, kept_movies=None):
     for tmdb, (count, halves, first, last) in sorted(by_movie.items()):
         result.tables["movie_rating"].append(
             [tmdb, count, halves / 2, float(Fraction(halves, 2 * count)), first, last])
+    result.rollups = rating_rollups(movies, by_movie)
     result.manifest = OrderedDict([("links", links.counts), ("ratings", ratings.counts),
                                    ("movies_rated", len(by_movie))])
     return result
+
+
+def rating_rollups(movies, by_movie):
+    """{table: {(id, year): (rating_count, rating_mean)}} for every row of the
+    movies oracle's company_year and genre_year."""
+    year = {row[0]: row[13] for row in movies["movie"]}  # movie: id, ..., year (column 14)
+    out = {}
+    for table, bridge in (("company_year", "movie_company"), ("genre_year", "movie_genre")):
+        totals = {(row[0], row[1]): [0, 0] for row in movies[table]}
+        for movie_id, group_id, _ in movies[bridge]:
+            if year[movie_id] is None or movie_id not in by_movie:
+                continue
+            count, halves = by_movie[movie_id][:2]
+            totals[(group_id, year[movie_id])][0] += count
+            totals[(group_id, year[movie_id])][1] += halves
+        out[table] = {key: (count, float(Fraction(halves, 2 * count)) if count else None)
+                      for key, (count, halves) in totals.items()}
+    return out
 
 
 def summary(result):

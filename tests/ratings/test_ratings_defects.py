@@ -22,9 +22,15 @@ import test_oracle  # noqa: E402  (the movies oracle's helpers for a movies CSV)
 
 MARQUEE, NODE, WORK = (sys.argv[1:4] if len(sys.argv) >= 4 else (None, None, None))
 
-# Movies 10, 20 and 30, all kept.
-MOVIES = test_oracle.csv_text(test_oracle.fields(id=10), test_oracle.fields(id=20),
-                              test_oracle.fields(id=30))
+# Movies 10, 20, 30 and 40 (never rated: Horror, 2002), all kept. 10 and 20: Drama, 2000; 30: Drama and
+# Comedy, 2001; companies: A on 10 and 30, B on 20.
+_drama, _comedy = (18, "Drama"), (35, "Comedy")
+MOVIES = test_oracle.csv_text(
+    test_oracle.fields(id=10, genres=test_oracle.genres(_drama), production_companies=test_oracle.companies((1, "A"))),
+    test_oracle.fields(id=20, genres=test_oracle.genres(_drama), production_companies=test_oracle.companies((2, "B"))),
+    test_oracle.fields(id=30, release_date="2001-05-05", genres=test_oracle.genres(_drama, _comedy),
+                       production_companies=test_oracle.companies((1, "A"))),
+    test_oracle.fields(id=40, release_date="2002-01-01", genres=test_oracle.genres((27, "Horror"))))
 
 LINKS = """movieId,imdbId,tmdbId
 1,0114709,10
@@ -124,6 +130,18 @@ class OracleOnHandMadeFiles(unittest.TestCase):
             [30, 1, 3.5, 3.5, 300, 300],
         ])
         self.assertEqual(self.result.tables["link"], [[1, "0114709", 10], [2, "0113497", 20], [3, None, 30]])
+
+    def test_rollups(self):
+        # (Drama, 2000) = movies 10 and 20: 3 + 1 ratings, (12.0 + 0.5) / 4 = 3.125,
+        #   not the mean of the means (4.0 + 0.5) / 2 = 2.25.
+        # (Drama, 2001) = (Comedy, 2001) = movie 30: 1 rating, 3.5.
+        # (Horror, 2002) = movie 40, never rated: 0 ratings, mean null.
+        # (A, 2000) = movie 10: 3, 4.0; (B, 2000) = movie 20: 1, 0.5; (A, 2001) = movie 30.
+        self.assertEqual(self.result.rollups["genre_year"],
+                         {(18, 2000): (4, 3.125), (18, 2001): (1, 3.5), (35, 2001): (1, 3.5),
+                          (27, 2002): (0, None)})
+        self.assertEqual(self.result.rollups["company_year"],
+                         {(1, 2000): (3, 4.0), (2, 2000): (1, 0.5), (1, 2001): (1, 3.5)})
 
     def test_diagnostics(self):
         self.assertEqual(sorted(self.result.diagnostics, key=str), EXPECTED_DIAGNOSTICS)
