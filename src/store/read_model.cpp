@@ -74,12 +74,15 @@ std::string_view measure_column(PopularityMeasure measure) {
     case PopularityMeasure::popularity_average: return "popularity_average";
     case PopularityMeasure::movie_count: return "movie_count";
     case PopularityMeasure::revenue: return "revenue";
+    case PopularityMeasure::rating_count: return "rating_count";
+    case PopularityMeasure::rating_mean: return "rating_mean";
   }
   return "popularity_total";
 }
 
 bool measure_is_integral(PopularityMeasure measure) {
-  return measure == PopularityMeasure::movie_count || measure == PopularityMeasure::revenue;
+  return measure == PopularityMeasure::movie_count || measure == PopularityMeasure::revenue ||
+         measure == PopularityMeasure::rating_count;
 }
 
 // A company's movie count is a correlated subquery so that it is computed for
@@ -245,10 +248,13 @@ std::vector<GenreYear> ReadModel::genre_years(std::string_view run_id, YearRange
 }
 
 std::vector<YearWinner> ReadModel::most_popular(std::string_view run_id, YearRange years,
-                                                PopularityMeasure measure) {
+                                                PopularityMeasure measure, std::int64_t min_ratings) {
   // The column name comes from the enum above, never from the request.
   const std::string_view column = measure_column(measure);
-  const auto p = params({std::string(run_id), std::int64_t{years.from}, std::int64_t{years.to}});
+  const bool by_rating = measure == PopularityMeasure::rating_count || measure == PopularityMeasure::rating_mean;
+  // Runs without ratings have null rating columns, so no winner by rating.
+  auto p = params({std::string(run_id), std::int64_t{years.from}, std::int64_t{years.to}});
+  if (by_rating) p.emplace_back(min_ratings);
   // By total popularity the rollup has already ranked the genres of each
   // year (rank 1 = highest, ties to the lower genre id), and an index serves
   // exactly that; the other measures rank here, by the same rule.
@@ -260,9 +266,9 @@ std::vector<YearWinner> ReadModel::most_popular(std::string_view run_id, YearRan
           : fmt::format("SELECT year, genre_id, genre_name, value FROM ("
                   "SELECT year, genre_id, genre_name, {0} AS value, "
                   "ROW_NUMBER() OVER (PARTITION BY year ORDER BY {0} DESC, genre_id ASC) AS place "
-                  "FROM genre_year WHERE run_id = $1 AND year >= $2 AND year <= $3 AND {0} IS NOT NULL"
+                  "FROM genre_year WHERE run_id = $1 AND year >= $2 AND year <= $3 AND {0} IS NOT NULL{1}"
                   ") ranked WHERE place = 1 ORDER BY year",
-                  column);
+                  column, by_rating ? " AND rating_count >= $4" : "");
   const Result result = db_.query(sql, p);
   std::vector<YearWinner> out;
   out.reserve(result.rows.size());
