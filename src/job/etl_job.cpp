@@ -334,7 +334,9 @@ EtlResult run_etl(const EtlOptions& options) {
   const model::ColumnMap columns(reader.header(), source->name());
   // Opened now so that a missing ratings file or column fails before any work.
   std::optional<RatingsStage> ratings;
-  if (options.ratings.given()) ratings.emplace(options.ratings, options.csv, log);
+  // Given, or found beside movies_metadata.csv in the dataset's directory or zip.
+  const RatingsFiles ratings_files = options.ratings.given() ? options.ratings : find_ratings_files(options.input);
+  if (ratings_files.given()) ratings.emplace(ratings_files, options.csv, log);
 
   StagingDir staging(options.out_dir);
   auto sink = options.make_sink ? options.make_sink(staging.path())

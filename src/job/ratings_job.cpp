@@ -141,12 +141,34 @@ boost::json::object file_json(const RatingsFileCounts& c, bool with_duplicates) 
   return o;
 }
 
+// True when the dataset directory or zip `input` holds `member`.
+bool has_member(const std::string& input, const std::string& member) {
+  if (std::filesystem::is_directory(input)) return std::filesystem::is_regular_file(std::filesystem::path(input) / member);
+  try {
+    input::open_input(input, member);
+    return true;
+  } catch (const InputError&) {
+    return false;
+  }
+}
+
 }  // namespace
+
+RatingsFiles find_ratings_files(const std::string& input) {
+  std::error_code error;
+  const bool dataset = std::filesystem::is_directory(input, error) ||
+                       std::filesystem::path(input).extension() == ".zip";
+  if (!dataset || !has_member(input, "links.csv")) return {};
+  for (const char* member : {"ratings.csv", "ratings_small.csv"}) {
+    if (has_member(input, member)) return {input, input, member};
+  }
+  return {};
+}
 
 struct RatingsStage::Impl {
   Impl(const RatingsFiles& files, const csv::ReaderOptions& csv, model::DiagnosticSink& log)
       : links(files.links, "links.csv", csv, log),
-        ratings(files.ratings, "ratings.csv", csv, log),
+        ratings(files.ratings, files.ratings_member, csv, log),
         link_columns(require_columns<model::LinkColumns>(links, model::link_columns)),
         rating_columns(require_columns<model::RatingColumns>(ratings, model::rating_columns)) {}
 

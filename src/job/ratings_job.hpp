@@ -36,8 +36,16 @@ namespace marquee::job {
 struct RatingsFiles {
   std::string ratings;  // ratings.csv or ratings_small.csv
   std::string links;    // links.csv
+  // The members read when `ratings`/`links` is a dataset directory or zip.
+  std::string ratings_member = "ratings.csv";
   bool given() const { return !ratings.empty() || !links.empty(); }
 };
+
+// The ratings of a dataset directory or zip (the movies' INPUT): ratings.csv
+// if it is there (the full 26 million), else ratings_small.csv, with
+// links.csv. Nothing (given() false) when INPUT is a plain file or either
+// file is missing: then the run has no ratings, as before.
+RatingsFiles find_ratings_files(const std::string& input);
 
 struct RatingsFileCounts {
   std::string name;

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import unittest
+import zipfile
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -211,6 +212,45 @@ class MarqueeOnHandMadeFiles(unittest.TestCase):
                                            os.path.join(WORK, "no-column-out"), [])
         self.assertNotEqual(done.returncode, 0)
         self.assertIn("ratings.csv: no column 'rating'", done.stderr)
+
+    def run_dataset(self, name, members):
+        """marquee etl on a dataset directory and the same as a zip; their manifests."""
+        directory = os.path.join(WORK, name)
+        subprocess.run(["rm", "-rf", directory], check=True)
+        for member, text in members.items():
+            write(directory, member, text)
+        archive = directory + ".zip"
+        with zipfile.ZipFile(archive, "w") as z:
+            for member in members:
+                z.write(os.path.join(directory, member), "the-movies-dataset/" + member)
+        manifests = []
+        for source in (directory, archive):
+            out = source + "-out"
+            subprocess.run(["rm", "-rf", out], check=True)
+            done = subprocess.run([MARQUEE, "etl", source, "--out", out, "--max-reject-ratio", "1"],
+                                  capture_output=True, text=True)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            with open(os.path.join(out, "manifest.json"), encoding="utf-8") as m:
+                manifests.append(json.load(m))
+        return manifests
+
+    def test_dataset_directory_and_zip_find_ratings(self):
+        small = RATINGS.replace("3,1,3.0,75\n", "")  # one rating fewer than RATINGS
+        members = {"movies_metadata.csv": MOVIES, "links.csv": LINKS, "ratings_small.csv": small}
+        for manifest in self.run_dataset("dataset-small", members):
+            self.assertTrue(manifest["ratings"]["ratings"]["name"].endswith("ratings_small.csv"))
+            self.assertEqual(manifest["ratings"]["ratings"]["records_read"], 18)
+            self.assertEqual(manifest["tables"]["movie_rating"]["rows"], 3)
+        # ratings.csv, when there, is preferred to ratings_small.csv.
+        members["ratings.csv"] = RATINGS
+        for manifest in self.run_dataset("dataset-full", members):
+            self.assertTrue(manifest["ratings"]["ratings"]["name"].endswith("ratings.csv"))
+            self.assertEqual(manifest["ratings"]["ratings"]["records_read"], 19)
+        # Without links.csv there are no ratings, and no rating tables.
+        del members["links.csv"]
+        for manifest in self.run_dataset("dataset-no-links", members):
+            self.assertNotIn("ratings", manifest)
+            self.assertNotIn("movie_rating", manifest["tables"])
 
     def test_ratings_needs_links(self):
         movies, _, ratings = inputs(os.path.join(WORK, "alone"))
