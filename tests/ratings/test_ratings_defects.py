@@ -252,6 +252,25 @@ class MarqueeOnHandMadeFiles(unittest.TestCase):
             self.assertNotIn("ratings", manifest)
             self.assertNotIn("movie_rating", manifest["tables"])
 
+    def test_generated_ratings_match_oracle(self):
+        # `marquee generate --ratings N` writes links.csv and ratings.csv beside
+        # the movies; the whole directory then goes through the comparison.
+        directory = os.path.join(WORK, "generated")
+        subprocess.run(["rm", "-rf", directory], check=True)
+        os.makedirs(directory)
+        movies = os.path.join(directory, "movies_metadata.csv")
+        done = subprocess.run([MARQUEE, "generate", "--movies", "3000", "--seed", "7", "--out", movies,
+                               "--ratings", "20000"], capture_output=True, text=True)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        links, ratings = os.path.join(directory, "links.csv"), os.path.join(directory, "ratings.csv")
+        with open(ratings, encoding="utf-8") as source:
+            self.assertEqual(sum(1 for _ in source), 20001)
+        with open(links, encoding="utf-8") as source:
+            self.assertEqual(sum(1 for _ in source), 3001)
+        problems = compare_ratings.compare(MARQUEE, NODE, movies, links, ratings,
+                                           os.path.join(WORK, "generated-out"), [])
+        self.assertEqual(problems, 0)
+
     def test_ratings_needs_links(self):
         movies, _, ratings = inputs(os.path.join(WORK, "alone"))
         done = subprocess.run([MARQUEE, "etl", movies, "--ratings", ratings, "--out",
