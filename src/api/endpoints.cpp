@@ -205,6 +205,7 @@ DataPlan plan_most_popular(const QueryList& query) {
           [range, by, by_rating, min_ratings](ReadModel& model, std::string_view run, JsonWriter& w) {
             w.field("by", by);
             if (by_rating) w.field("min_ratings", min_ratings);
+            else w.key("min_ratings").null();
             w.key("years").begin_array();
             for (const auto& y : model.most_popular(run, range, measure_of(by), min_ratings)) {
               w.begin_object().field("year", y.year).field("genre_id", y.genre_id).field("genre_name", y.genre_name);
