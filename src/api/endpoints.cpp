@@ -176,6 +176,7 @@ DataPlan plan_genre_years(const QueryList& query) {
               w.field("popularity_total", g.popularity_total).field("popularity_average", g.popularity_average);
               w.field("vote_count_total", g.vote_count_total)
                   .field("rank_by_popularity_total", g.rank_by_popularity_total);
+              w.field("rating_count", g.rating_count).field("rating_mean", g.rating_mean);
               w.end_object();
             }
             w.end_array();

@@ -99,7 +99,9 @@ bj::value schemas() {
                                   {"popularity_total", number_schema()},
                                   {"popularity_average", nullable(number_schema())},
                                   {"vote_count_total", integer_schema()},
-                                  {"rank_by_popularity_total", integer_schema()}});
+                                  {"rank_by_popularity_total", integer_schema()},
+                                  {"rating_count", nullable(integer_schema())},
+                                  {"rating_mean", nullable(number_schema())}});
   s["GenreYears"] = object_schema({{"run", run_field()}, {"genre_years", array_of(ref("schemas", "GenreYear"))}});
   s["MostPopular"] = object_schema(
       {{"run", run_field()},

@@ -226,7 +226,7 @@ std::vector<GenreYear> ReadModel::genre_years(std::string_view run_id, YearRange
   std::string sql =
       "SELECT genre_id, year, genre_name, movie_count, movies_with_budget, movies_with_revenue, "
       "movies_with_both, budget, revenue, profit, popularity_total, popularity_average, "
-      "vote_count_total, rank_by_popularity_total "
+      "vote_count_total, rank_by_popularity_total, rating_count, rating_mean "
       "FROM genre_year WHERE run_id = $1 AND year >= $2 AND year <= $3";
   if (genre_id) {
     sql += " AND genre_id = $4";
@@ -242,7 +242,9 @@ std::vector<GenreYear> ReadModel::genre_years(std::string_view run_id, YearRange
                    to_int(r[5], "movies_with_revenue"), to_int(r[6], "movies_with_both"),
                    to_int(r[7], "budget"), to_int(r[8], "revenue"), to_int(r[9], "profit"),
                    to_double(r[10], "popularity_total"), to_optional_double(r[11], "popularity_average"),
-                   to_int(r[12], "vote_count_total"), to_int32(r[13], "rank_by_popularity_total")});
+                   to_int(r[12], "vote_count_total"), to_int32(r[13], "rank_by_popularity_total"),
+                   r[14] ? std::optional<std::int64_t>(to_int(r[14], "rating_count")) : std::nullopt,
+                   to_optional_double(r[15], "rating_mean")});
   }
   return out;
 }

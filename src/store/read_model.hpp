@@ -92,6 +92,8 @@ struct GenreYear {
   std::optional<double> popularity_average;
   std::int64_t vote_count_total = 0;
   std::int32_t rank_by_popularity_total = 0;
+  std::optional<std::int64_t> rating_count;  // null: the run read no ratings
+  std::optional<double> rating_mean;         // null also when rating_count is 0
 };
 
 // rating_count, rating_mean: audience ratings (docs/DATA_MODEL.md, "Audience
