@@ -102,6 +102,13 @@ def most_popular(s):
         check_eq(body["min_ratings"], minimum, f"{query}: min_ratings echoed")
     check_eq(s.data(f"/v1/genres/most-popular?run={s.rated_run}&by=revenue")["min_ratings"], None,
              "min_ratings is null with the other measures")
+    section("genre years carry rating_count and rating_mean")
+    rows = s.data(f"/v1/genres/years?run={s.rated_run}&from=1995&to=1996")["genre_years"]
+    check_eq([(r["genre_id"], r["year"], r["rating_count"]) for r in rows],
+             [(18, 1995, 62), (28, 1995, 1), (35, 1995, 60), (35, 1996, 2)], "genre years' rating counts")
+    check(abs(rows[0]["rating_mean"] - DRAMA_1995_MEAN) < 1e-12, "Drama 1995's mean: sum / count over all ratings")
+    rows = s.data(f"/v1/genres/years?run={s.plain_run}&from=1995&to=1995")["genre_years"]
+    check_eq({(r["rating_count"], r["rating_mean"]) for r in rows}, {(None, None)}, "null without ratings")
     section("a run without ratings has no winner by them")
     for by in ("rating_count", "rating_mean"):
         check_eq(s.data(f"/v1/genres/most-popular?run={s.plain_run}&by={by}&min_ratings=0")["years"], [],
