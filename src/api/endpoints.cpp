@@ -117,7 +117,8 @@ DataPlan plan_company_years(const RouteMatch& match, const QueryList& query) {
               } else {
                 w.field("budget", y.budget).field("revenue", y.revenue).field("profit", y.profit);
               }
-              w.field("average_popularity", y.average_popularity).end_object();
+              w.field("average_popularity", y.average_popularity);
+              w.field("rating_count", y.rating_count).field("rating_mean", y.rating_mean).end_object();
             }
             w.end_array();
           }};

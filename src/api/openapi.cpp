@@ -70,7 +70,9 @@ bj::value schemas() {
                                     {"budget", integer_schema()},
                                     {"revenue", integer_schema()},
                                     {"profit", integer_schema()},
-                                    {"average_popularity", nullable(number_schema())}});
+                                    {"average_popularity", nullable(number_schema())},
+                                    {"rating_count", nullable(integer_schema())},
+                                    {"rating_mean", nullable(number_schema())}});
   s["CompanyYears"] = object_schema({{"run", run_field()},
                                      {"company", ref("schemas", "CompanyRef")},
                                      {"attribution", bj::object{{"type", "string"}, {"enum", bj::array{"full", "split"}}}},

@@ -168,7 +168,8 @@ std::vector<CompanyYear> ReadModel::company_years(std::string_view run_id, std::
   const auto p = params({std::string(run_id), company_id, std::int64_t{years.from}, std::int64_t{years.to}});
   const Result result = db_.query(
       "SELECT year, movie_count, movies_with_budget, movies_with_revenue, movies_with_both, "
-      "budget, revenue, profit, budget_split, revenue_split, profit_split, average_popularity "
+      "budget, revenue, profit, budget_split, revenue_split, profit_split, average_popularity, "
+      "rating_count, rating_mean "
       "FROM company_year WHERE run_id = $1 AND company_id = $2 AND year >= $3 AND year <= $4 "
       "ORDER BY year",
       p);
@@ -180,7 +181,9 @@ std::vector<CompanyYear> ReadModel::company_years(std::string_view run_id, std::
                    to_int(r[4], "movies_with_both"), to_int(r[5], "budget"), to_int(r[6], "revenue"),
                    to_int(r[7], "profit"), to_double(r[8], "budget_split"),
                    to_double(r[9], "revenue_split"), to_double(r[10], "profit_split"),
-                   to_optional_double(r[11], "average_popularity")});
+                   to_optional_double(r[11], "average_popularity"),
+                   r[12] ? std::optional<std::int64_t>(to_int(r[12], "rating_count")) : std::nullopt,
+                   to_optional_double(r[13], "rating_mean")});
   }
   return out;
 }

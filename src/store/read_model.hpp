@@ -62,6 +62,8 @@ struct CompanyYear {
   double revenue_split = 0;
   double profit_split = 0;
   std::optional<double> average_popularity;
+  std::optional<std::int64_t> rating_count;  // null: the run read no ratings
+  std::optional<double> rating_mean;         // null also when rating_count is 0
 };
 
 struct CompanyGenreYear {

@@ -37,7 +37,7 @@ HAND_MOVIES = """
 def year_row(year, count, wb, wr, both, budget, revenue, profit, avg):
     return {"year": year, "movie_count": count, "movies_with_budget": wb, "movies_with_revenue": wr,
             "movies_with_both": both, "budget": budget, "revenue": revenue, "profit": profit,
-            "average_popularity": avg}
+            "average_popularity": avg, "rating_count": None, "rating_mean": None}
 
 
 def genre_year(gid, name, year, count, wb, wr, both, budget, revenue, profit, total, avg, votes, rank):

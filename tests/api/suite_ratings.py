@@ -109,6 +109,12 @@ def most_popular(s):
     check(abs(rows[0]["rating_mean"] - DRAMA_1995_MEAN) < 1e-12, "Drama 1995's mean: sum / count over all ratings")
     rows = s.data(f"/v1/genres/years?run={s.plain_run}&from=1995&to=1995")["genre_years"]
     check_eq({(r["rating_count"], r["rating_mean"]) for r in rows}, {(None, None)}, "null without ratings")
+    section("company years carry rating_count and rating_mean (whole-movie credit)")
+    rows = s.data(f"/v1/companies/1/years?run={s.rated_run}&from=1995&to=1996")["years"]
+    check_eq([(r["year"], r["rating_count"]) for r in rows], [(1995, 63)], "Alpha Films' rating count")
+    check(abs(rows[0]["rating_mean"] - 195 / 63) < 1e-12, "Alpha Films 1995: 195 stars / 63 ratings")
+    split = s.data(f"/v1/companies/1/years?run={s.rated_run}&from=1995&to=1995&attribution=split")["years"]
+    check_eq(split[0]["rating_count"], 63, "ratings are not split between companies")
     section("a run without ratings has no winner by them")
     for by in ("rating_count", "rating_mean"):
         check_eq(s.data(f"/v1/genres/most-popular?run={s.plain_run}&by={by}&min_ratings=0")["years"], [],
