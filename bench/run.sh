@@ -144,6 +144,31 @@ etl_benchmarks() {
   fi
 }
 
+# Issue 16: audience ratings at the real ratings.csv's volume (26,024,289
+# rows; BENCH_RATINGS to change, 1,000,000 with BENCH_QUICK=1), generated
+# beside 1x movies (`marquee generate --ratings N`: links.csv and ratings.csv
+# in the same directory), timed beside wc -l and the movies-only ETL.
+ratings_benchmarks() {
+  local n=${BENCH_RATINGS:-26024289}
+  [[ "$QUICK" == 1 ]] && n=${BENCH_RATINGS:-1000000}
+  local dir=$DATA/ratings_$n out=$WORK/out
+  local stamp="$dir/stamp"
+  if [[ ! -f "$stamp" || "$(cat "$stamp")" != "45466 $n" ]]; then
+    mkdir -p "$dir"
+    log "generating 45466 movies and $n ratings into $dir"
+    "$M" generate --movies 45466 --seed 1 --out "$dir/movies_metadata.csv" --ratings "$n" >&2
+    echo "45466 $n" >"$stamp"
+  fi
+  cat "$dir"/*.csv >/dev/null
+  time_runs "etl with ratings (45,466 movies, $n ratings)" "$BIG_RUNS" \
+    "$(($(stat -c %s "$dir/ratings.csv") + $(stat -c %s "$dir/movies_metadata.csv")))" \
+    "wc -l ratings.csv" "wc -l $dir/ratings.csv" \
+    "marquee etl, movies only" "$M etl $dir/movies_metadata.csv --out $out/ratings-movies" \
+    "marquee etl DIR (movies, links, ratings)" "$M etl $dir --out $out/ratings-all"
+  peak_rss "marquee etl with $n ratings" "$M" etl "$dir" --out "$out/ratings-rss"
+  rm -rf "$out/ratings-movies" "$out/ratings-all" "$out/ratings-rss"
+}
+
 # Issue 11: the real sample scaled up (bench/scale_sample.py: ids offset per
 # copy, company ids on every other copy), so literals, text and id ranges have
 # the real file's shape; beside wc -l, DuckDB's plain transcode, DuckDB doing
@@ -432,6 +457,7 @@ main() {
   real_shaped_benchmarks || skip "etl real-shaped" "failed; see the log above"
   profile_stages || skip "profile" "failed; see the log above"
   memory_growth || skip "memory growth" "failed; see the log above"
+  ratings_benchmarks || skip "etl with ratings" "failed; see the log above"
   micro_benchmarks
   load_benchmarks || skip "load" "failed; see the log above"
   api_benchmarks || skip "api" "failed; see the log above"

@@ -34,7 +34,10 @@ SELECT
   SUM(CASE WHEN d.revenue > 0 THEN d.revenue * 1e0 / cpm.n ELSE 0e0 END) AS revenue_split,
   SUM(CASE WHEN d.budget > 0 AND d.revenue > 0 THEN (d.revenue - d.budget) * 1e0 / cpm.n ELSE 0e0 END)
     AS profit_split,
-  AVG(d.popularity) AS average_popularity
+  AVG(d.popularity) AS average_popularity,
+  -- No audience ratings from the movie tables alone (docs/DATA_MODEL.md): null.
+  CAST(NULL AS BIGINT) AS rating_count,
+  CAST(NULL AS DOUBLE PRECISION) AS rating_mean
 FROM dated AS d
 JOIN credit AS cr ON cr.movie_id = d.id
 JOIN companies_per_movie AS cpm ON cpm.movie_id = d.id

@@ -36,6 +36,10 @@ totals AS (
 SELECT
   genre_id, year, genre_name, movie_count, movies_with_budget, movies_with_revenue, movies_with_both,
   budget, revenue, profit, popularity_total, popularity_average, vote_count_total,
-  ROW_NUMBER() OVER (PARTITION BY year ORDER BY popularity_total DESC, genre_id ASC) AS rank_by_popularity_total
+  ROW_NUMBER() OVER (PARTITION BY year ORDER BY popularity_total DESC, genre_id ASC) AS rank_by_popularity_total,
+  -- From the movie tables alone there are no audience ratings (they come
+  -- from ratings.csv, docs/DATA_MODEL.md): null, as in a run without them.
+  CAST(NULL AS BIGINT) AS rating_count,
+  CAST(NULL AS DOUBLE PRECISION) AS rating_mean
 FROM totals
 ORDER BY genre_id, year

@@ -117,7 +117,8 @@ DataPlan plan_company_years(const RouteMatch& match, const QueryList& query) {
               } else {
                 w.field("budget", y.budget).field("revenue", y.revenue).field("profit", y.profit);
               }
-              w.field("average_popularity", y.average_popularity).end_object();
+              w.field("average_popularity", y.average_popularity);
+              w.field("rating_count", y.rating_count).field("rating_mean", y.rating_mean).end_object();
             }
             w.end_array();
           }};
@@ -176,6 +177,7 @@ DataPlan plan_genre_years(const QueryList& query) {
               w.field("popularity_total", g.popularity_total).field("popularity_average", g.popularity_average);
               w.field("vote_count_total", g.vote_count_total)
                   .field("rank_by_popularity_total", g.rank_by_popularity_total);
+              w.field("rating_count", g.rating_count).field("rating_mean", g.rating_mean);
               w.end_object();
             }
             w.end_array();
@@ -186,18 +188,28 @@ store::PopularityMeasure measure_of(std::string_view name) {
   if (name == "popularity_average") return store::PopularityMeasure::popularity_average;
   if (name == "movie_count") return store::PopularityMeasure::movie_count;
   if (name == "revenue") return store::PopularityMeasure::revenue;
+  if (name == "rating_count") return store::PopularityMeasure::rating_count;
+  if (name == "rating_mean") return store::PopularityMeasure::rating_mean;
   return store::PopularityMeasure::popularity_total;
 }
 
 DataPlan plan_most_popular(const QueryList& query) {
-  const QueryParams params(query, {"from", "to", "by", "run"});
+  const QueryParams params(query, {"from", "to", "by", "min_ratings", "run"});
   const store::YearRange range = year_range(params);
   const std::string by(params.choice(
-      "by", {"popularity_total", "popularity_average", "movie_count", "revenue"}, "popularity_total"));
-  return {fmt::format("genres/most-popular?{}&by={}", range_key(range), by),
-          [range, by](ReadModel& model, std::string_view run, JsonWriter& w) {
-            w.field("by", by).key("years").begin_array();
-            for (const auto& y : model.most_popular(run, range, measure_of(by))) {
+      "by", {"popularity_total", "popularity_average", "movie_count", "revenue", "rating_count", "rating_mean"},
+      "popularity_total"));
+  // Only the rating measures use it; the others ignore it (and share a cache entry).
+  const std::int64_t min_ratings =
+      params.optional_integer("min_ratings", 0, INT64_MAX).value_or(store::kDefaultMinRatings);
+  const bool by_rating = by == "rating_count" || by == "rating_mean";
+  return {fmt::format("genres/most-popular?{}&by={}&min_ratings={}", range_key(range), by, by_rating ? min_ratings : 0),
+          [range, by, by_rating, min_ratings](ReadModel& model, std::string_view run, JsonWriter& w) {
+            w.field("by", by);
+            if (by_rating) w.field("min_ratings", min_ratings);
+            else w.key("min_ratings").null();
+            w.key("years").begin_array();
+            for (const auto& y : model.most_popular(run, range, measure_of(by), min_ratings)) {
               w.begin_object().field("year", y.year).field("genre_id", y.genre_id).field("genre_name", y.genre_name);
               w.key("value");
               std::visit([&w](auto v) { w.value(v); }, y.value);

@@ -70,7 +70,9 @@ bj::value schemas() {
                                     {"budget", integer_schema()},
                                     {"revenue", integer_schema()},
                                     {"profit", integer_schema()},
-                                    {"average_popularity", nullable(number_schema())}});
+                                    {"average_popularity", nullable(number_schema())},
+                                    {"rating_count", nullable(integer_schema())},
+                                    {"rating_mean", nullable(number_schema())}});
   s["CompanyYears"] = object_schema({{"run", run_field()},
                                      {"company", ref("schemas", "CompanyRef")},
                                      {"attribution", bj::object{{"type", "string"}, {"enum", bj::array{"full", "split"}}}},
@@ -99,17 +101,22 @@ bj::value schemas() {
                                   {"popularity_total", number_schema()},
                                   {"popularity_average", nullable(number_schema())},
                                   {"vote_count_total", integer_schema()},
-                                  {"rank_by_popularity_total", integer_schema()}});
+                                  {"rank_by_popularity_total", integer_schema()},
+                                  {"rating_count", nullable(integer_schema())},
+                                  {"rating_mean", nullable(number_schema())}});
   s["GenreYears"] = object_schema({{"run", run_field()}, {"genre_years", array_of(ref("schemas", "GenreYear"))}});
   s["MostPopular"] = object_schema(
       {{"run", run_field()},
        {"by", bj::object{{"type", "string"},
-                         {"enum", bj::array{"popularity_total", "popularity_average", "movie_count", "revenue"}}}},
+                         {"enum", bj::array{"popularity_total", "popularity_average", "movie_count", "revenue",
+                                            "rating_count", "rating_mean"}}}},
+       {"min_ratings", bj::object{{"type", "integer"}, {"nullable", true},
+                                  {"description", "The minimum of ratings applied with by=rating_count or rating_mean; null with the other measures"}}},
        {"years", array_of(object_schema({{"year", integer_schema()},
                                          {"genre_id", integer_schema()},
                                          {"genre_name", string_schema()},
                                          {"value", bj::object{{"type", "number"},
-                                                              {"description", "The value the genre won by: an integer for movie_count and revenue"}}}}))}});
+                                                              {"description", "The value the genre won by: an integer for movie_count, revenue and rating_count"}}}}))}});
   bj::value run_info = object_schema({{"run_id", string_schema()},
                                       {"status", string_schema()},
                                       {"published", bj::object{{"type", "boolean"}}},
@@ -169,9 +176,16 @@ bj::value parameters() {
                                      "full: each company credited with the whole movie; split: money divided equally among the movie's companies (rounded to integers)");
   p["genre"] = query_parameter("genre", bj::object{{"type", "integer"}, {"format", "int64"}, {"minimum", 1}}, "Only this genre id");
   p["by"] = query_parameter("by", bj::object{{"type", "string"},
-                                             {"enum", bj::array{"popularity_total", "popularity_average", "movie_count", "revenue"}},
+                                             {"enum", bj::array{"popularity_total", "popularity_average", "movie_count", "revenue",
+                                                                "rating_count", "rating_mean"}},
                                              {"default", "popularity_total"}},
-                            "The measure a genre wins a year by; ties go to the lower genre id");
+                            "The measure a genre wins a year by; ties go to the lower genre id. rating_count and "
+                            "rating_mean: the audience ratings of the genre's movies that year (runs that read "
+                            "ratings only; docs/DATA_MODEL.md)");
+  p["min_ratings"] = query_parameter(
+      "min_ratings", bj::object{{"type", "integer"}, {"format", "int64"}, {"minimum", 0}, {"default", 50}},
+      "With by=rating_count or rating_mean: a genre-year competes only with at least this many ratings, so that "
+      "one five-star rating does not win a year");
   return p;
 }
 
@@ -219,7 +233,7 @@ Operation operation_of(RouteId id) {
     case RouteId::company_genres: return {"A company's releases by genre per year", "CompanyGenres", {"id", "from", "to", "run"}, true};
     case RouteId::genres: return {"All genres", "Genres", {"run"}};
     case RouteId::genre_years: return {"Figures per genre and year", "GenreYears", {"from", "to", "genre", "run"}, true};
-    case RouteId::most_popular: return {"The winning genre of each year", "MostPopular", {"from", "to", "by", "run"}};
+    case RouteId::most_popular: return {"The winning genre of each year", "MostPopular", {"from", "to", "by", "min_ratings", "run"}};
     case RouteId::runs: return {"Runs: status, counts, which one is published", "Runs", {}};
     case RouteId::run_diff: return {"What changed from run `against` to run {id} (docs/DIFF.md)", "RunDiff", {"run_id", "against"}, true};
     case RouteId::healthz: return {"The process is up", "Health", {}};

@@ -164,7 +164,8 @@ TEST_P(ServiceTest, CompanyAndItsYearsWithBothAttributions) {
   EXPECT_EQ(get("/v1/companies/1/years?to=1995").body,
             R"({"run":"r1","company":{"id":1,"name":"Alpha Films"},"attribution":"full","years":[)"
             R"({"year":1995,"movie_count":2,"movies_with_budget":2,"movies_with_revenue":1,"movies_with_both":1,)"
-            R"("budget":3000000,"revenue":9000000,"profit":6000000,"average_popularity":7.25}]})");
+            R"("budget":3000000,"revenue":9000000,"profit":6000000,"average_popularity":7.25,)"
+            R"("rating_count":null,"rating_mean":null}]})");
   // Split shares rounded half away from zero: 1500000.5 -> 1500001, 4500000.25 -> 4500000,
   // 2999999.5 -> 3000000; -25.5 -> -26.
   const auto split = json(get("/v1/companies/1/years?attribution=split&from=1995&to=1995"));
@@ -195,10 +196,14 @@ TEST_P(ServiceTest, GenreYearsAndMostPopular) {
   EXPECT_TRUE(action.at("genre_years").at(0).at("popularity_average").is_null());
   EXPECT_EQ(error("/v1/genres/years?genre=99"), (Error{404, "not_found", ""}));
   EXPECT_EQ(get("/v1/genres/most-popular?by=revenue&to=1996").body,
-            R"({"run":"r1","by":"revenue","years":[{"year":1995,"genre_id":20,"genre_name":"Comedy","value":700},)"
+            R"({"run":"r1","by":"revenue","min_ratings":null,"years":[{"year":1995,"genre_id":20,"genre_name":"Comedy","value":700},)"
             R"({"year":1996,"genre_id":30,"genre_name":"Action","value":0}]})");
   EXPECT_EQ(get("/v1/genres/most-popular?from=1997").body,
-            R"({"run":"r1","by":"popularity_total","years":[{"year":1997,"genre_id":10,"genre_name":"Drama","value":1.25}]})");
+            R"({"run":"r1","by":"popularity_total","min_ratings":null,"years":[{"year":1997,"genre_id":10,"genre_name":"Drama","value":1.25}]})");
+  // The fixture's runs read no ratings: no winner by them; a bad min_ratings is a 400 naming it.
+  EXPECT_EQ(json(get("/v1/genres/most-popular?by=rating_mean&min_ratings=0")).at("years").as_array().size(), 0u);
+  EXPECT_EQ(error("/v1/genres/most-popular?by=rating_count&min_ratings=-1"),
+            (Error{400, "invalid_parameter", "min_ratings"}));
 }
 
 TEST_P(ServiceTest, EveryBadParameterIsNamed) {

@@ -54,33 +54,35 @@ inline FixtureRun run_one() {
                                               {i64(102), i64(30), i32(0)},
                                               {i64(103), i64(20), i32(0)}});
   // company_id, year, company_name, movie_count, with_budget, with_revenue, with_both, budget,
-  // revenue, profit, budget_split, revenue_split, profit_split, average_popularity
+  // revenue, profit, budget_split, revenue_split, profit_split, average_popularity, rating_count,
+  // rating_mean (null: no ratings)
   run.tables.emplace_back(
       "company_year",
       Rows{{i64(1), i32(1995), str("Alpha Films"), i64(2), i64(2), i64(1), i64(1), i64(3000000), i64(9000000),
-            i64(6000000), dbl(1500000.5), dbl(4500000.25), dbl(2999999.5), dbl(7.25)},
+            i64(6000000), dbl(1500000.5), dbl(4500000.25), dbl(2999999.5), dbl(7.25), nul(), nul()},
            {i64(1), i32(1997), str("Alpha Films"), i64(1), i64(0), i64(0), i64(0), i64(0), i64(0), i64(0), dbl(0),
-            dbl(0), dbl(0), nul()},
+            dbl(0), dbl(0), nul(), nul(), nul()},
            {i64(3), i32(1995), str("Beta Corp"), i64(1), i64(1), i64(1), i64(1), i64(100), i64(50), i64(-50),
-            dbl(50), dbl(25), dbl(-25.5), dbl(1.5)}});
+            dbl(50), dbl(25), dbl(-25.5), dbl(1.5), nul(), nul()}});
   run.tables.emplace_back("company_year_genre", Rows{{i64(1), i32(1995), i64(10), str("Drama"), i64(1)},
                                                      {i64(1), i32(1995), i64(20), str("Comedy"), i64(2)},
                                                      {i64(1), i32(1997), i64(10), str("Drama"), i64(1)},
                                                      {i64(3), i32(1995), i64(30), str("Action"), i64(1)}});
   // genre_id, year, genre_name, movie_count, with_budget, with_revenue, with_both, budget, revenue,
-  // profit, popularity_total, popularity_average, vote_count_total, rank_by_popularity_total
+  // profit, popularity_total, popularity_average, vote_count_total, rank_by_popularity_total,
+  // rating_count, rating_mean (null: no ratings)
   run.tables.emplace_back(
       "genre_year",
       Rows{{i64(10), i32(1995), str("Drama"), i64(3), i64(1), i64(1), i64(1), i64(10), i64(500), i64(490),
-            dbl(10.5), dbl(3.5), i64(100), i32(2)},
+            dbl(10.5), dbl(3.5), i64(100), i32(2), nul(), nul()},
            {i64(20), i32(1995), str("Comedy"), i64(3), i64(0), i64(1), i64(0), i64(0), i64(700), i64(0), dbl(12.0),
-            nul(), i64(50), i32(1)},
+            nul(), i64(50), i32(1), nul(), nul()},
            {i64(30), i32(1995), str("Action"), i64(1), i64(0), i64(1), i64(0), i64(0), i64(700), i64(0), dbl(2.0),
-            dbl(2.0), i64(7), i32(3)},
+            dbl(2.0), i64(7), i32(3), nul(), nul()},
            {i64(30), i32(1996), str("Action"), i64(2), i64(0), i64(0), i64(0), i64(0), i64(0), i64(0), dbl(0.0),
-            nul(), i64(0), i32(1)},
+            nul(), i64(0), i32(1), nul(), nul()},
            {i64(10), i32(1997), str("Drama"), i64(1), i64(0), i64(0), i64(0), i64(0), i64(0), i64(0), dbl(1.25),
-            dbl(1.25), i64(1), i32(1)}});
+            dbl(1.25), i64(1), i32(1), nul(), nul()}});
   return run;
 }
 
@@ -92,10 +94,10 @@ inline FixtureRun run_two() {
   run.tables.emplace_back("movie_genre", Rows{{i64(200), i64(10), i32(0)}});
   run.tables.emplace_back(
       "company_year", Rows{{i64(1), i32(1995), str("Alpha Films II"), i64(5), i64(0), i64(0), i64(0), i64(0),
-                            i64(0), i64(0), dbl(0), dbl(0), dbl(0), dbl(9.0)}});
+                            i64(0), i64(0), dbl(0), dbl(0), dbl(0), dbl(9.0), nul(), nul()}});
   run.tables.emplace_back("company_year_genre", Rows{{i64(1), i32(1995), i64(10), str("Drama"), i64(5)}});
   run.tables.emplace_back("genre_year", Rows{{i64(10), i32(1995), str("Drama"), i64(9), i64(0), i64(0), i64(0),
-                                              i64(0), i64(0), i64(0), dbl(99.0), dbl(11.0), i64(0), i32(1)}});
+                                              i64(0), i64(0), i64(0), dbl(99.0), dbl(11.0), i64(0), i32(1), nul(), nul()}});
   return run;
 }
 

@@ -35,6 +35,15 @@ inline void add_max_record_bytes_option(CLI::App* cmd, std::size_t& value) {
       ->capture_default_str();
 }
 
+// --ratings and --links on the commands that transform (etl, run).
+inline void add_ratings_options(CLI::App* cmd, std::string& ratings, std::string& links) {
+  auto* r = cmd->add_option("--ratings", ratings,
+                            "MovieLens ratings.csv or ratings_small.csv: adds movie_rating (needs --links)");
+  auto* l = cmd->add_option("--links", links, "MovieLens links.csv (movieId,imdbId,tmdbId): adds link (needs --ratings)");
+  r->needs(l);
+  l->needs(r);
+}
+
 void add_etl_commands(CLI::App& app, Commands& commands);       // etl, generate
 void add_storage_commands(CLI::App& app, Commands& commands);   // run, load, migrate, runs, publish
 void add_api_commands(CLI::App& app, Commands& commands);       // serve, token

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include "csv/options.hpp"
 #include "common/error.hpp"
 #include "generate/generator.hpp"
+#include "generate/ratings_generator.hpp"
 #include "job/etl_job.hpp"
 #include "parquet/writer.hpp"
 #include "table/csv_writer.hpp"
@@ -34,6 +36,7 @@ struct EtlArgs {
   // Validation threads; the output does not depend on it.
   std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
   std::size_t max_record_bytes = csv::kDefaultMaxRecordBytes;
+  std::string ratings, links;
 };
 
 void add_etl(CLI::App& app, EtlArgs& args) {
@@ -51,6 +54,7 @@ void add_etl(CLI::App& app, EtlArgs& args) {
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{256}));
   add_max_record_bytes_option(cmd, args.max_record_bytes);
+  add_ratings_options(cmd, args.ratings, args.links);
 }
 
 struct GenerateArgs {
@@ -58,6 +62,8 @@ struct GenerateArgs {
   std::uint64_t seed = 1;
   std::string out;
   bool defects = false;
+  std::uint64_t ratings = 0;
+  CLI::Option* ratings_option = nullptr;  // given: write links.csv and ratings.csv
 };
 
 void add_generate(CLI::App& app, GenerateArgs& args) {
@@ -66,6 +72,9 @@ void add_generate(CLI::App& app, GenerateArgs& args) {
   cmd->add_option("--seed", args.seed, "Seed: the same seed gives the same bytes");
   cmd->add_option("--out", args.out, "Output file")->required();
   cmd->add_flag("--defects", args.defects, "Also plant the real file's known defects");
+  args.ratings_option = cmd->add_option("--ratings", args.ratings,
+                  "Also write links.csv (one per movie) and ratings.csv with this many ratings, beside --out")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 40));
 }
 
 // A one-line progress bar on stderr, only when stderr is a terminal.
@@ -103,6 +112,7 @@ int run_etl(const EtlArgs& args) {
   options.max_reject_ratio = args.max_reject_ratio;
   options.threads = args.threads;
   options.csv.max_record_bytes = args.max_record_bytes;
+  options.ratings = {args.ratings, args.links};
   options.make_sink = table_sink_factory(args);
   if (::isatty(STDERR_FILENO)) options.progress = show_progress;
   Observability o = make_observability("etl", std::filesystem::path(args.out) / "events.jsonl");
@@ -135,6 +145,24 @@ int run_generate(const GenerateArgs& args) {
   if (!out) throw InputError(args.out + ": write failed");
   std::cout << fmt::format("wrote {} records ({} bytes, {} duplicate ids) to {}\n", stats.records,
                            stats.bytes, stats.duplicates, args.out);
+  if (args.ratings_option->count() > 0) {
+    // Beside the movies, under the dataset's names, so that the directory is
+    // an input `marquee etl DIR` reads whole (movies, ratings and links).
+    const std::filesystem::path dir = std::filesystem::path(args.out).parent_path();
+    const auto write = [](const std::filesystem::path& path, const auto& body) {
+      std::ofstream file(path, std::ios::binary | std::ios::trunc);
+      if (!file) throw InputError(path.string() + ": cannot open for writing");
+      const std::uint64_t n = body(file);
+      file.close();
+      if (!file) throw InputError(path.string() + ": write failed");
+      return n;
+    };
+    const auto links = write(dir / "links.csv", [&](std::ostream& o) { return generate::generate_links(options, o); });
+    const auto bytes = write(dir / "ratings.csv",
+                             [&](std::ostream& o) { return generate::generate_ratings(options, args.ratings, o); });
+    std::cout << fmt::format("wrote {} links to {} and {} ratings ({} bytes) to {}\n", links,
+                             (dir / "links.csv").string(), args.ratings, bytes, (dir / "ratings.csv").string());
+  }
   return 0;
 }
 

@@ -98,6 +98,7 @@ struct RunArgs {
   std::string base;
   std::string delete_ids;
   std::string archive;
+  std::string ratings, links;
 };
 
 void add_run(CLI::App& app, RunArgs& args) {
@@ -131,6 +132,8 @@ void add_run(CLI::App& app, RunArgs& args) {
   cmd->add_option("--archive", args.archive,
                   "After publishing, upload the run to s3://BUCKET/PREFIX/RUN_ID/ (docs/S3.md)")
       ->envname("MARQUEE_ARCHIVE");
+  add_ratings_options(cmd, args.ratings, args.links);
+  cmd->get_option("--ratings")->excludes("--base");
 }
 
 std::string counts_line(const job::Manifest& m) {
@@ -147,6 +150,7 @@ int run_run(const RunArgs& args) {
   options.compression = parquet::parse_compression(args.compression);
   options.threads = args.threads;
   options.max_record_bytes = args.max_record_bytes;
+  options.ratings = {args.ratings, args.links};
   options.keep = args.keep;
   options.publish = !args.no_publish;
   options.base = args.base;

@@ -499,6 +499,7 @@ class MovieFactory {
  private:
   static constexpr std::array<std::string_view, 3> kRevenueFractions{".5", ".25", ".75"};
 
+ public:
   struct Scramblers {
     Scrambler movie;
     Scrambler imdb;
@@ -506,7 +507,7 @@ class MovieFactory {
 
   // Ids live in [1, 2^bits] with bits chosen so at most half the space is
   // used: sparse like TMDB's ids, unique by construction.
-  static Scramblers makeScramblers(const Options& options) {
+  static Scramblers makeScramblers(const Options& options) {  // public: PlainIds too
     Rng rng = streamRng(options.seed, Stream::ids, 0);
     const unsigned needed = static_cast<unsigned>(std::bit_width(options.movies)) + 1;
     const unsigned movie_bits = std::max(19U, needed);
@@ -516,6 +517,7 @@ class MovieFactory {
     return {movie, imdb};
   }
 
+ private:
   void renderEntries() {
     for (const auto& genre : vocab::kGenres) {
       std::string entry = "{'id': ";
@@ -1139,6 +1141,16 @@ class ChunkedOutput {
 };
 
 }  // namespace
+
+struct PlainIds::Impl {
+  MovieFactory::Scramblers ids;
+};
+
+PlainIds::PlainIds(const Options& options)
+    : impl_(std::make_unique<Impl>(Impl{MovieFactory::makeScramblers(options)})) {}
+PlainIds::~PlainIds() = default;
+std::uint64_t PlainIds::tmdb(std::uint64_t index) const { return 1 + impl_->ids.movie(index); }
+std::uint64_t PlainIds::imdb(std::uint64_t index) const { return impl_->ids.imdb(index); }
 
 Stats generate(const Options& options, std::ostream& out) {
   Generator generator(options);

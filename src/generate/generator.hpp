@@ -5,6 +5,7 @@
 // names, zero budgets and revenues, a few duplicate ids), deterministic from
 // the seed on every platform (own PRNG and mappings, no std:: distributions).
 #include <cstdint>
+#include <memory>
 #include <ostream>
 #include <string>
 
@@ -27,5 +28,20 @@ struct Stats {
 
 // Writes the CSV (header included) to `out`.
 Stats generate(const Options& options, std::ostream& out);
+
+// The TMDB id and the IMDb number of the plain record at each index, for
+// links.csv (generate/ratings_generator.hpp). A duplicate or defect slot
+// writes another id, so its link leads to no movie, as some real ones do.
+class PlainIds {
+ public:
+  explicit PlainIds(const Options& options);
+  ~PlainIds();
+  std::uint64_t tmdb(std::uint64_t index) const;
+  std::uint64_t imdb(std::uint64_t index) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace marquee::generate

@@ -6,10 +6,10 @@
 namespace marquee::job {
 
 void append_jsonl(std::string& out, const model::Diagnostic& d) {
-  json::ObjectWriter(out)
-      .field("severity", model::to_string(d.severity))
-      .field("reason", model::to_string(d.reason))
-      .field("line", d.line)
+  json::ObjectWriter w(out);
+  w.field("severity", model::to_string(d.severity)).field("reason", model::to_string(d.reason));
+  if (d.file) w.field("file", *d.file);
+  w.field("line", d.line)
       .field("movie_id", d.movie_id)
       .field("column", d.column)
       .field("message", d.message)

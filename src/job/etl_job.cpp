@@ -332,6 +332,11 @@ EtlResult run_etl(const EtlOptions& options) {
   RejectedLinePolicy policy;
   csv::Reader reader(hashing, policy, options.csv);
   const model::ColumnMap columns(reader.header(), source->name());
+  // Opened now so that a missing ratings file or column fails before any work.
+  std::optional<RatingsStage> ratings;
+  // Given, or found beside movies_metadata.csv in the dataset's directory or zip.
+  const RatingsFiles ratings_files = options.ratings.given() ? options.ratings : find_ratings_files(options.input);
+  if (ratings_files.given()) ratings.emplace(ratings_files, options.csv, log);
 
   StagingDir staging(options.out_dir);
   auto sink = options.make_sink ? options.make_sink(staging.path())
@@ -340,6 +345,8 @@ EtlResult run_etl(const EtlOptions& options) {
   model::ModelBuilder builder(tables, diagnostics);
   builder.set_source_file(fs::path(source->name()).filename().string());  // lineage: the file's name, not its path
   rollup::Rollups rollups;
+  rollup::RatingRollups rating_rollups;  // outlives the rollups' writes
+  if (ratings) rollups.set_ratings(&rating_rollups);
 
   Counts counts;
   RecordConsumer consumer(log, diagnostics, builder, counts);
@@ -386,6 +393,14 @@ EtlResult run_etl(const EtlOptions& options) {
                                  std::nullopt, *overflow, ""});
   }
   if (options.progress) options.progress(hashing.bytes(), source->size().value_or(0));  // 100%
+  std::optional<std::string> ratings_failure;
+  if (ratings && !overflow) {
+    ratings->read([&](std::int64_t id) { return builder.has_movie(id); });
+    ratings->for_each_rated([&](std::int64_t id, const model::RatingAggregate& a) {
+      rating_rollups.add(id, {a.count, a.half_star_sum});
+    });
+    ratings_failure = ratings->too_many_rejects(options.max_reject_ratio);
+  }
   counts.movies_kept = builder.counts().movies;
   counts.duplicates = builder.counts().duplicates;
   const double read_ms = ms_since(started);
@@ -398,7 +413,8 @@ EtlResult run_etl(const EtlOptions& options) {
   m.format = options.format;
   m.max_reject_ratio = options.max_reject_ratio;
   m.counts = counts;
-  m.succeeded = !overflow && !too_many_rejects(counts, options.max_reject_ratio);
+  if (ratings) m.ratings = ratings->manifest();
+  m.succeeded = !overflow && !ratings_failure && !too_many_rejects(counts, options.max_reject_ratio);
 
   const auto write_started = Clock::now();
   if (m.succeeded) {
@@ -407,9 +423,14 @@ EtlResult run_etl(const EtlOptions& options) {
     for (const auto& [name, n] : rows) {
       m.tables.push_back({name, "tables/" + name + "." + sink->extension(), n});
     }
+    if (ratings) {
+      for (const auto& [name, n] : ratings->write_tables(tables)) {
+        m.tables.push_back({name, "tables/" + name + "." + sink->extension(), n});
+      }
+    }
   } else {
     result.exit_code = 1;
-    m.failure = overflow ? *overflow : fmt::format("{} of {} records rejected ({:.4f}%), above --max-reject-ratio {}",
+    m.failure = overflow ? *overflow : ratings_failure ? *ratings_failure : fmt::format("{} of {} records rejected ({:.4f}%), above --max-reject-ratio {}",
                             counts.rejected, counts.records_read,
                             100.0 * static_cast<double>(counts.rejected) /
                                 static_cast<double>(counts.records_read),

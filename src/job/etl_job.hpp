@@ -14,6 +14,7 @@
 
 #include "csv/options.hpp"
 #include "job/manifest.hpp"
+#include "job/ratings_job.hpp"
 #include "table/table_writer.hpp"
 
 namespace marquee::job {
@@ -29,6 +30,8 @@ struct EtlOptions {
   SinkFactory make_sink;           // defaults to CSV when empty
   double max_reject_ratio = 0.01;  // rejected / records_read above this fails the run
   csv::ReaderOptions csv;
+  // MovieLens ratings and links (job/ratings_job.hpp); none when empty.
+  RatingsFiles ratings;
   // Validation threads beside the reader and the writer; 0 or 1 runs the
   // whole job on the calling thread. The output is the same, byte for byte,
   // whatever the number.

@@ -67,6 +67,7 @@ std::string to_json(const Manifest& m) {
                     {"repaired", m.counts.repaired},
                     {"duplicates", m.counts.duplicates},
                     {"warnings", m.counts.warnings}};
+  if (m.ratings) root["ratings"] = *m.ratings;
   bj::object diagnostics;
   for (const auto& [key, n] : m.diagnostics) diagnostics[key] = n;
   root["diagnostics"] = std::move(diagnostics);

@@ -4,15 +4,17 @@
 //   marquee_version, schema_version, status ("succeeded" | "failed"), failure
 //   (message, failed runs only), input {name, size, sha256}, format,
 //   max_reject_ratio, counts {records_read, movies_kept, rejected, repaired,
-//   duplicates, warnings}, diagnostics {"<severity>/<reason>": n},
+//   duplicates, warnings}, ratings (only with --ratings/--links), diagnostics {"<severity>/<reason>": n},
 //   tables {<name>: {file, rows}}, timings_ms {read_validate, write, total}.
 // Identity: records_read = movies_kept + rejected + duplicates.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 namespace marquee::job {
@@ -41,6 +43,8 @@ struct Manifest {
   std::string format;
   double max_reject_ratio = 0;
   Counts counts;
+  // Written after counts when ratings were read (job/ratings_job.hpp).
+  std::optional<boost::json::object> ratings;
   std::map<std::string, std::uint64_t> diagnostics;
   std::vector<TableEntry> tables;
   std::vector<std::pair<std::string, double>> timings_ms;

@@ -62,7 +62,7 @@ class Checker {
 const std::set<std::string_view> kTopLevel = {
     "run_id", "created_at", "marquee_version", "schema_version", "status", "input", "format",
     "max_reject_ratio", "counts", "diagnostics", "tables", "timings_ms", "files", "corrections", "diff",
-    "archive"};
+    "archive", "ratings"};
 const char* const kCounts[] = {"records_read", "movies_kept", "rejected", "repaired", "duplicates", "warnings"};
 
 std::string directory_name(const fs::path& dir) {
@@ -158,10 +158,49 @@ void check_archive(const Checker& c, const bj::object& root) {
   }
 }
 
+// The manifest's "ratings" (job/ratings_job.hpp): per file, its identity and
+// records_read = kept + rejected + without_movie (+ duplicates for links).
+void check_ratings_file(const Checker& c, const bj::object& ratings, std::string_view key, bool duplicates) {
+  const std::string field = "ratings." + std::string(key);
+  const bj::object& file = c.object(ratings, key, field);
+  std::set<std::string_view> allowed = {"name", "size", "sha256", "records_read", "kept", "rejected", "without_movie"};
+  if (duplicates) allowed.insert("duplicates");
+  for (const auto& [name, value] : file) {
+    if (!allowed.contains(std::string_view(name))) c.fail(field + "." + std::string(name), "is not a field this Marquee knows");
+  }
+  c.string(file, "name", field + ".name");
+  c.count(file, "size", field + ".size");
+  static const std::regex sha256("[0-9a-f]{64}");
+  if (!std::regex_match(c.string(file, "sha256", field + ".sha256"), sha256)) {
+    c.fail(field + ".sha256", "is not 64 lowercase hex digits");
+  }
+  const std::uint64_t read = c.count(file, "records_read", field + ".records_read");
+  unsigned __int128 accounted = c.count(file, "kept", field + ".kept");
+  accounted += c.count(file, "rejected", field + ".rejected");
+  accounted += c.count(file, "without_movie", field + ".without_movie");
+  if (duplicates) accounted += c.count(file, "duplicates", field + ".duplicates");
+  if (accounted != read) c.fail(field, "breaks records_read = kept + rejected + without_movie (+ duplicates)");
+}
+
+void check_ratings(const Checker& c, const bj::object& root) {
+  if (!root.contains("ratings")) return;
+  const bj::object& ratings = c.object(root, "ratings", "ratings");
+  for (const auto& [key, value] : ratings) {
+    if (key != "links" && key != "ratings" && key != "movies_rated") {
+      c.fail("ratings." + std::string(key), "is not a field this Marquee knows");
+    }
+  }
+  check_ratings_file(c, ratings, "links", true);
+  check_ratings_file(c, ratings, "ratings", false);
+  c.count(ratings, "movies_rated", "ratings.movies_rated");
+}
+
 void check_tables(const Checker& c, const bj::object& root) {
   const bj::object& tables = c.object(root, "tables", "tables");
   std::set<std::string> known;
   for (const table::Schema* schema : store::snapshot_tables()) known.insert(schema->name);
+  // Ratings tables: present exactly when ratings were read.
+  if (root.contains("ratings")) known.insert({"movie_rating", "link"});
   for (const auto& [name, entry] : tables) {
     const std::string field = "tables." + std::string(name);
     if (!known.contains(std::string(name))) c.fail(field, "is not a table of this Marquee");
@@ -183,6 +222,7 @@ void check_manifest_fields(const bj::object& root, const fs::path& dir, const fs
   check_identity(c, root, dir);
   check_input(c, root);
   check_counts(c, root);
+  check_ratings(c, root);
   check_tables(c, root);
   check_archive(c, root);
 }

@@ -197,6 +197,19 @@ VerifiedRun verify_run_dir(const fs::path& dir) {
     run.table_files[schema->name] = dir / file;
     run.table_rows[schema->name] = number_at(entry->as_object(), "rows", manifest_path);
   }
+  // Present only in runs that read ratings.
+  for (const table::Schema* schema : store::ratings_tables()) {
+    const bj::value* entry = tables.if_contains(schema->name);
+    if (entry == nullptr) continue;
+    if (!entry->is_object()) throw InputError(fmt::format("{}: bad entry for table {}", manifest_path.string(), schema->name));
+    const std::string file = string_at(entry->as_object(), "file");
+    if (!files.contains(file)) {
+      throw InputError(fmt::format("{}: the file of table {} ('{}') has no checksum in \"files\"",
+                                   manifest_path.string(), schema->name, file));
+    }
+    run.table_files[schema->name] = dir / file;
+    run.table_rows[schema->name] = number_at(entry->as_object(), "rows", manifest_path);
+  }
   return run;
 }
 

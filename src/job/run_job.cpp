@@ -203,6 +203,7 @@ struct Transformed {
 Transformed transform_full(const RunOptions& options, const fs::path& staging, const std::string& run_id) {
   EtlOptions etl = etl_options(options, staging, run_id);
   etl.make_sink = [&](const fs::path& dir) { return parquet_sink(dir, options.compression, options.threads); };
+  etl.ratings = options.ratings;
   EtlResult result = run_etl(etl);
   return {std::move(result.manifest), {}, result.exit_code};
 }
@@ -279,7 +280,11 @@ bool same_schema(const table::Schema& a, const table::Schema& b) {
 std::map<std::string, std::uint64_t> load_verified(store::Store& store, const VerifiedRun& run) {
   std::vector<store::TableData> tables;
   std::size_t index = 0;
-  for (const table::Schema* schema : store::snapshot_tables()) {
+  std::vector<const table::Schema*> schemas = store::snapshot_tables();
+  for (const table::Schema* schema : store::ratings_tables()) {
+    if (run.table_files.contains(schema->name)) schemas.push_back(schema);
+  }
+  for (const table::Schema* schema : schemas) {
     const fs::path file = run.table_files.at(schema->name);
     const std::uint64_t expected = run.table_rows.at(schema->name);
     tables.push_back({schema, [schema, file, expected, first = index++ == 0](table::TableWriter& writer) {

@@ -25,6 +25,7 @@
 
 #include "csv/options.hpp"
 #include "job/corrections.hpp"
+#include "job/ratings_job.hpp"
 #include "job/manifest.hpp"
 #include "job/telemetry.hpp"
 #include "parquet/options.hpp"
@@ -54,6 +55,7 @@ struct RunOptions {
   // Corrections: "published" or a run id; empty for a full input.
   std::string base;
   std::string delete_ids_file;  // corrections only; empty for none
+  RatingsFiles ratings;  // full inputs only (not with base)
   std::function<void(std::uint64_t, std::uint64_t)> progress;
   // --archive s3://BUCKET/PREFIX: recorded in the manifest as archive.url
   // (PREFIX/RUN_ID/); the upload itself happens after publishing

@@ -30,6 +30,12 @@ std::string_view to_string(Reason reason) {
     case Reason::Repaired: return "repaired";
     case Reason::ConflictingName: return "conflicting_name";
     case Reason::SumOverflow: return "sum_overflow";
+    case Reason::InvalidRating: return "invalid_rating";
+    case Reason::InvalidLink: return "invalid_link";
+    case Reason::DuplicateLink: return "duplicate_link";
+    case Reason::LinkWithoutMovie: return "link_without_movie";
+    case Reason::UnknownMovielensId: return "unknown_movielens_id";
+    case Reason::RatingWithoutMovie: return "rating_without_movie";
   }
   return "unknown";
 }

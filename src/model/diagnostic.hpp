@@ -31,6 +31,13 @@ enum class Reason {
   Repaired,
   ConflictingName,
   SumOverflow,
+  // MovieLens ratings and links (model/ratings.hpp)
+  InvalidRating,
+  InvalidLink,
+  DuplicateLink,
+  LinkWithoutMovie,
+  UnknownMovielensId,
+  RatingWithoutMovie,
 };
 
 std::string_view to_string(Severity severity);
@@ -44,6 +51,9 @@ struct Diagnostic {
   std::optional<std::string> column;      // null if none
   std::string message;
   std::string excerpt;                    // <= 200 bytes of raw text, valid UTF-8
+  // The input file's name when the run reads more than one (ratings, links);
+  // null for the movies file, so its lines keep the shape they always had.
+  std::optional<std::string> file = std::nullopt;
 };
 
 class DiagnosticSink {

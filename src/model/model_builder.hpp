@@ -49,6 +49,8 @@ class ModelBuilder {
 
   const Dimensions& dimensions() const { return dimensions_; }
   const ModelCounts& counts() const { return counts_; }
+  // True when a movie with this id was kept (after the last admit()).
+  bool has_movie(std::int64_t id) const { return kept_.contains(id); }
   // Rows written per table name (after finish()).
   std::vector<std::pair<std::string, std::uint64_t>> table_rows() const;
 

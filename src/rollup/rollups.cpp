@@ -41,7 +41,9 @@ const Schema& company_year_schema() {
                               {"budget_split", Type::Double},
                               {"revenue_split", Type::Double},
                               {"profit_split", Type::Double},
-                              {"average_popularity", Type::Double, true}}};
+                              {"average_popularity", Type::Double, true},
+                              {"rating_count", Type::Int64, true},
+                              {"rating_mean", Type::Double, true}}};
   return schema;
 }
 
@@ -70,7 +72,9 @@ const Schema& genre_year_schema() {
                               {"popularity_total", Type::Double},
                               {"popularity_average", Type::Double, true},
                               {"vote_count_total", Type::Int64},
-                              {"rank_by_popularity_total", Type::Int32}}};
+                              {"rank_by_popularity_total", Type::Int32},
+                              {"rating_count", Type::Int64, true},
+                              {"rating_mean", Type::Double, true}}};
   return schema;
 }
 
@@ -275,6 +279,15 @@ std::string_view name_of(const Names& names, std::int64_t id, std::string_view k
   return found->second;
 }
 
+// rating_count and rating_mean: both null when the run read no ratings; the
+// mean also when none of the group's movies was rated.
+std::pair<Cell, Cell> rating_cells(const RatingRollups* ratings, const RatingRollups::Totals& t) {
+  if (ratings == nullptr) return {Null{}, Null{}};
+  if (t.count == 0) return {std::int64_t{0}, Null{}};
+  return {static_cast<std::int64_t>(t.count),
+          static_cast<double>(t.half_stars) / 2.0 / static_cast<double>(t.count)};
+}
+
 }  // namespace
 
 // ---- state ------------------------------------------------------------------
@@ -407,6 +420,8 @@ struct Rollups::State {
   mutable std::once_flag company_year_once;
   mutable std::vector<CompanyYear> company_year_keys_;
   mutable std::vector<std::uint32_t> company_year_order_;
+
+  const RatingRollups* ratings = nullptr;  // null: the run read no ratings
 
   std::uint64_t write_company_year(table::TableSink& sink, const model::Dimensions& names) const;
   std::uint64_t write_company_year_genre(table::TableSink& sink,
@@ -549,6 +564,8 @@ std::uint64_t Rollups::State::write_company_year(table::TableSink& sink,
       name = *found;
       named_id = key.company_id;
     }
+    const auto [rating_count, rating_mean] =
+        rating_cells(ratings, ratings ? ratings->company_year(key.company_id, key.year) : RatingRollups::Totals{});
     const Cell row[] = {key.company_id,
                         key.year,
                         name,
@@ -562,7 +579,9 @@ std::uint64_t Rollups::State::write_company_year(table::TableSink& sink,
                         t.budget_split.value(),
                         t.revenue_split.value(),
                         t.profit_split.value(),
-                        t.popularity.average()};
+                        t.popularity.average(),
+                        rating_count,
+                        rating_mean};
     writer->write_row(row);
   }
   writer->finish();
@@ -646,6 +665,8 @@ std::uint64_t Rollups::State::write_genre_year(table::TableSink& sink,
   for (const auto* entry : entries) {
     const GenreYear& key = entry->first;
     const GenreYearTotals& t = entry->second;
+    const auto [rating_count, rating_mean] =
+        rating_cells(ratings, ratings ? ratings->genre_year(key.genre_id, key.year) : RatingRollups::Totals{});
     const Cell row[] = {key.genre_id,
                         key.year,
                         name_of(names.genres(), key.genre_id, "genre"),
@@ -659,7 +680,9 @@ std::uint64_t Rollups::State::write_genre_year(table::TableSink& sink,
                         t.popularity.total.value(),
                         t.popularity.average(),
                         t.vote_count_total,
-                        ranks.at(key)};
+                        ranks.at(key),
+                        rating_count,
+                        rating_mean};
     writer->write_row(row);
   }
   writer->finish();
@@ -669,6 +692,11 @@ std::uint64_t Rollups::State::write_genre_year(table::TableSink& sink,
 // ---- public -----------------------------------------------------------------
 
 Rollups::Rollups() : state_(std::make_unique<State>()) {}
+
+void Rollups::set_ratings(RatingRollups* ratings) {
+  ratings_ = ratings;
+  state_->ratings = ratings;
+}
 Rollups::~Rollups() = default;
 
 // On SumOverflow the rollups are left partly updated: the job fails the run,
@@ -684,6 +712,7 @@ void Rollups::add(std::span<const model::Movie* const> movies) {
   s.batch_genres.clear();
   for (const model::Movie* movie : movies) {
     if (movie->year) s.resolve(*movie, *movie->year);
+    if (ratings_) ratings_->track(*movie);
   }
   std::size_t company_at = 0, genre_at = 0;
   for (const model::Movie* movie : movies) {

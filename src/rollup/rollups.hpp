@@ -16,6 +16,7 @@
 
 #include "model/dimensions.hpp"
 #include "model/movie.hpp"
+#include "rollup/rating_rollups.hpp"
 #include "table/schema.hpp"
 #include "table/table_writer.hpp"
 
@@ -39,6 +40,10 @@ class Rollups {
  public:
   Rollups();
   ~Rollups();
+  // A run that reads ratings: every movie added from now on is tracked in
+  // `ratings`, which must outlive the writes; the rollups' rating_count and
+  // rating_mean come from it. Without, they are null.
+  void set_ratings(RatingRollups* ratings);
   void add(const model::Movie& movie);
   // The same as adding each movie in turn, only faster: the keys of the
   // whole batch are looked up first, so their memory is fetched meanwhile.
@@ -62,6 +67,7 @@ class Rollups {
   struct State;
   void add_one(const model::Movie& movie, std::size_t& company_at, std::size_t& genre_at);
   std::unique_ptr<State> state_;
+  RatingRollups* ratings_ = nullptr;
 };
 
 }  // namespace marquee::rollup

@@ -567,7 +567,8 @@ TEST(RollupSchemas, CompanyYear) {
       {"movies_with_both", Type::Int64, false}, {"budget", Type::Int64, false},
       {"revenue", Type::Int64, false},          {"profit", Type::Int64, false},
       {"budget_split", Type::Double, false},    {"revenue_split", Type::Double, false},
-      {"profit_split", Type::Double, false},    {"average_popularity", Type::Double, true}};
+      {"profit_split", Type::Double, false},    {"average_popularity", Type::Double, true},
+      {"rating_count", Type::Int64, true},      {"rating_mean", Type::Double, true}};
   EXPECT_EQ(columns_of(company_year_schema()), expected);
 }
 
@@ -590,8 +591,38 @@ TEST(RollupSchemas, GenreYear) {
       {"movies_with_both", Type::Int64, false},  {"budget", Type::Int64, false},
       {"revenue", Type::Int64, false},           {"profit", Type::Int64, false},
       {"popularity_total", Type::Double, false}, {"popularity_average", Type::Double, true},
-      {"vote_count_total", Type::Int64, false},  {"rank_by_popularity_total", Type::Int32, false}};
+      {"vote_count_total", Type::Int64, false},  {"rank_by_popularity_total", Type::Int32, false},
+      {"rating_count", Type::Int64, true},       {"rating_mean", Type::Double, true}};
   EXPECT_EQ(columns_of(genre_year_schema()), expected);
+}
+
+TEST_F(RollupsTest, WithoutRatingsTheRatingColumnsAreNull) {
+  add({.id = 1, .year = 2000, .companies = {{10, "Alpha"}}, .genres = {kDrama}});
+  EXPECT_TRUE(genre_year(18, 2000).is_null("rating_count"));
+  EXPECT_TRUE(genre_year(18, 2000).is_null("rating_mean"));
+  EXPECT_TRUE(company_year(10, 2000).is_null("rating_count"));
+}
+
+TEST_F(RollupsTest, RatingMeanIsOverAllRatingsNotAMeanOfMeans) {
+  RatingRollups ratings;
+  rollups_.set_ratings(&ratings);
+  add({.id = 1, .year = 2000, .companies = {{10, "Alpha"}}, .genres = {kDrama, kComedy}});
+  add({.id = 2, .year = 2000, .companies = {{10, "Alpha"}, {20, "Beta"}}, .genres = {kDrama}});
+  add({.id = 3, .year = 2001, .genres = {kDrama}});   // never rated
+  add({.id = 4, .genres = {kDrama}});                 // no year: in no rollup
+  ratings.add(1, {3, 24});  // three ratings of 4.0
+  ratings.add(2, {1, 2});   // one rating of 1.0
+  ratings.add(4, {5, 50});  // ignored: untracked
+  // Drama 2000: (12 + 1) / 4 = 3.25, where the mean of the means (4.0, 1.0) would be 2.5.
+  EXPECT_EQ(genre_year(18, 2000).i64("rating_count"), 4);
+  EXPECT_EQ(genre_year(18, 2000).f64("rating_mean"), 3.25);
+  EXPECT_EQ(genre_year(35, 2000).i64("rating_count"), 3);
+  EXPECT_EQ(genre_year(35, 2000).f64("rating_mean"), 4.0);
+  EXPECT_EQ(genre_year(18, 2001).i64("rating_count"), 0);  // ratings read, none for it
+  EXPECT_TRUE(genre_year(18, 2001).is_null("rating_mean"));
+  EXPECT_EQ(company_year(10, 2000).i64("rating_count"), 4);  // whole-movie credit, never split
+  EXPECT_EQ(company_year(20, 2000).i64("rating_count"), 1);
+  EXPECT_EQ(company_year(20, 2000).f64("rating_mean"), 1.0);
 }
 
 TEST_F(RollupsTest, NamesComeFromTheDimensionsFirstNameWins) {

@@ -74,12 +74,15 @@ std::string_view measure_column(PopularityMeasure measure) {
     case PopularityMeasure::popularity_average: return "popularity_average";
     case PopularityMeasure::movie_count: return "movie_count";
     case PopularityMeasure::revenue: return "revenue";
+    case PopularityMeasure::rating_count: return "rating_count";
+    case PopularityMeasure::rating_mean: return "rating_mean";
   }
   return "popularity_total";
 }
 
 bool measure_is_integral(PopularityMeasure measure) {
-  return measure == PopularityMeasure::movie_count || measure == PopularityMeasure::revenue;
+  return measure == PopularityMeasure::movie_count || measure == PopularityMeasure::revenue ||
+         measure == PopularityMeasure::rating_count;
 }
 
 // A company's movie count is a correlated subquery so that it is computed for
@@ -165,7 +168,8 @@ std::vector<CompanyYear> ReadModel::company_years(std::string_view run_id, std::
   const auto p = params({std::string(run_id), company_id, std::int64_t{years.from}, std::int64_t{years.to}});
   const Result result = db_.query(
       "SELECT year, movie_count, movies_with_budget, movies_with_revenue, movies_with_both, "
-      "budget, revenue, profit, budget_split, revenue_split, profit_split, average_popularity "
+      "budget, revenue, profit, budget_split, revenue_split, profit_split, average_popularity, "
+      "rating_count, rating_mean "
       "FROM company_year WHERE run_id = $1 AND company_id = $2 AND year >= $3 AND year <= $4 "
       "ORDER BY year",
       p);
@@ -177,7 +181,9 @@ std::vector<CompanyYear> ReadModel::company_years(std::string_view run_id, std::
                    to_int(r[4], "movies_with_both"), to_int(r[5], "budget"), to_int(r[6], "revenue"),
                    to_int(r[7], "profit"), to_double(r[8], "budget_split"),
                    to_double(r[9], "revenue_split"), to_double(r[10], "profit_split"),
-                   to_optional_double(r[11], "average_popularity")});
+                   to_optional_double(r[11], "average_popularity"),
+                   r[12] ? std::optional<std::int64_t>(to_int(r[12], "rating_count")) : std::nullopt,
+                   to_optional_double(r[13], "rating_mean")});
   }
   return out;
 }
@@ -223,7 +229,7 @@ std::vector<GenreYear> ReadModel::genre_years(std::string_view run_id, YearRange
   std::string sql =
       "SELECT genre_id, year, genre_name, movie_count, movies_with_budget, movies_with_revenue, "
       "movies_with_both, budget, revenue, profit, popularity_total, popularity_average, "
-      "vote_count_total, rank_by_popularity_total "
+      "vote_count_total, rank_by_popularity_total, rating_count, rating_mean "
       "FROM genre_year WHERE run_id = $1 AND year >= $2 AND year <= $3";
   if (genre_id) {
     sql += " AND genre_id = $4";
@@ -239,16 +245,21 @@ std::vector<GenreYear> ReadModel::genre_years(std::string_view run_id, YearRange
                    to_int(r[5], "movies_with_revenue"), to_int(r[6], "movies_with_both"),
                    to_int(r[7], "budget"), to_int(r[8], "revenue"), to_int(r[9], "profit"),
                    to_double(r[10], "popularity_total"), to_optional_double(r[11], "popularity_average"),
-                   to_int(r[12], "vote_count_total"), to_int32(r[13], "rank_by_popularity_total")});
+                   to_int(r[12], "vote_count_total"), to_int32(r[13], "rank_by_popularity_total"),
+                   r[14] ? std::optional<std::int64_t>(to_int(r[14], "rating_count")) : std::nullopt,
+                   to_optional_double(r[15], "rating_mean")});
   }
   return out;
 }
 
 std::vector<YearWinner> ReadModel::most_popular(std::string_view run_id, YearRange years,
-                                                PopularityMeasure measure) {
+                                                PopularityMeasure measure, std::int64_t min_ratings) {
   // The column name comes from the enum above, never from the request.
   const std::string_view column = measure_column(measure);
-  const auto p = params({std::string(run_id), std::int64_t{years.from}, std::int64_t{years.to}});
+  const bool by_rating = measure == PopularityMeasure::rating_count || measure == PopularityMeasure::rating_mean;
+  // Runs without ratings have null rating columns, so no winner by rating.
+  auto p = params({std::string(run_id), std::int64_t{years.from}, std::int64_t{years.to}});
+  if (by_rating) p.emplace_back(min_ratings);
   // By total popularity the rollup has already ranked the genres of each
   // year (rank 1 = highest, ties to the lower genre id), and an index serves
   // exactly that; the other measures rank here, by the same rule.
@@ -260,9 +271,9 @@ std::vector<YearWinner> ReadModel::most_popular(std::string_view run_id, YearRan
           : fmt::format("SELECT year, genre_id, genre_name, value FROM ("
                   "SELECT year, genre_id, genre_name, {0} AS value, "
                   "ROW_NUMBER() OVER (PARTITION BY year ORDER BY {0} DESC, genre_id ASC) AS place "
-                  "FROM genre_year WHERE run_id = $1 AND year >= $2 AND year <= $3 AND {0} IS NOT NULL"
+                  "FROM genre_year WHERE run_id = $1 AND year >= $2 AND year <= $3 AND {0} IS NOT NULL{1}"
                   ") ranked WHERE place = 1 ORDER BY year",
-                  column);
+                  column, by_rating ? " AND rating_count >= $4" : "");
   const Result result = db_.query(sql, p);
   std::vector<YearWinner> out;
   out.reserve(result.rows.size());

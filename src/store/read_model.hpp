@@ -62,6 +62,8 @@ struct CompanyYear {
   double revenue_split = 0;
   double profit_split = 0;
   std::optional<double> average_popularity;
+  std::optional<std::int64_t> rating_count;  // null: the run read no ratings
+  std::optional<double> rating_mean;         // null also when rating_count is 0
 };
 
 struct CompanyGenreYear {
@@ -92,9 +94,17 @@ struct GenreYear {
   std::optional<double> popularity_average;
   std::int64_t vote_count_total = 0;
   std::int32_t rank_by_popularity_total = 0;
+  std::optional<std::int64_t> rating_count;  // null: the run read no ratings
+  std::optional<double> rating_mean;         // null also when rating_count is 0
 };
 
-enum class PopularityMeasure { popularity_total, popularity_average, movie_count, revenue };
+// rating_count, rating_mean: audience ratings (docs/DATA_MODEL.md, "Audience
+// ratings"); a genre-year competes only with at least min_ratings ratings.
+enum class PopularityMeasure { popularity_total, popularity_average, movie_count, revenue, rating_count, rating_mean };
+
+// The default minimum of ratings a genre-year needs to compete by rating:
+// below it a single five-star rating could win a year.
+inline constexpr std::int64_t kDefaultMinRatings = 50;
 
 struct YearWinner {
   std::int32_t year = 0;
@@ -141,7 +151,7 @@ class ReadModel {
   // One genre per year: the highest value of `measure`, ties to the lower
   // genre id; genres whose value is null (no popularity known) never win.
   std::vector<YearWinner> most_popular(std::string_view run_id, YearRange years,
-                                       PopularityMeasure measure);
+                                       PopularityMeasure measure, std::int64_t min_ratings = kDefaultMinRatings);
 
  private:
   Connection& db_;

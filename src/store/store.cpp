@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "model/ratings.hpp"
 #include "model/tables.hpp"
 #include "rollup/rollups.hpp"
 #include "store/value_text.hpp"
@@ -98,6 +99,11 @@ const std::vector<const table::Schema*>& snapshot_tables() {
       &model::movie_country_schema(), &model::movie_language_schema(),
       &rollup::company_year_schema(), &rollup::company_year_genre_schema(),
       &rollup::genre_year_schema()};
+  return tables;
+}
+
+const std::vector<const table::Schema*>& ratings_tables() {
+  static const std::vector<const table::Schema*> tables = {&model::movie_rating_schema(), &model::link_schema()};
   return tables;
 }
 
@@ -252,7 +258,9 @@ void Store::retire(const std::string& run_id) {
 }
 
 void Store::drop_run_rows(const std::string& run_id) {
-  for (const table::Schema* schema : snapshot_tables()) {
+  std::vector<const table::Schema*> tables = snapshot_tables();
+  tables.insert(tables.end(), ratings_tables().begin(), ratings_tables().end());
+  for (const table::Schema* schema : tables) {
     if (postgres()) {
       drop_partition(schema->name, partition_name(schema->name, run_id));
     } else {

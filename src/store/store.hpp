@@ -33,6 +33,9 @@ namespace marquee::store {
 
 // The tables of a snapshot, in load order: the model's, then the rollups'.
 const std::vector<const table::Schema*>& snapshot_tables();
+// Tables a snapshot has only when its run read ratings (movie_rating, link):
+// loaded when present, dropped with the run either way.
+const std::vector<const table::Schema*>& ratings_tables();
 
 // Run ids are used in partition names: 1-40 of [A-Za-z0-9_.-], starting with
 // a letter or digit. Marquee's own look like 20240501T120000Z-1a2b3c.

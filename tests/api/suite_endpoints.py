@@ -37,14 +37,14 @@ HAND_MOVIES = """
 def year_row(year, count, wb, wr, both, budget, revenue, profit, avg):
     return {"year": year, "movie_count": count, "movies_with_budget": wb, "movies_with_revenue": wr,
             "movies_with_both": both, "budget": budget, "revenue": revenue, "profit": profit,
-            "average_popularity": avg}
+            "average_popularity": avg, "rating_count": None, "rating_mean": None}
 
 
 def genre_year(gid, name, year, count, wb, wr, both, budget, revenue, profit, total, avg, votes, rank):
     return {"genre_id": gid, "genre_name": name, "year": year, "movie_count": count, "movies_with_budget": wb,
             "movies_with_revenue": wr, "movies_with_both": both, "budget": budget, "revenue": revenue,
             "profit": profit, "popularity_total": total, "popularity_average": avg, "vote_count_total": votes,
-            "rank_by_popularity_total": rank}
+            "rank_by_popularity_total": rank, "rating_count": None, "rating_mean": None}
 
 
 # Worked out by hand from HAND_MOVIES (every movie has vote_count 10). Movie 5
@@ -250,7 +250,7 @@ def generated_against_oracle(s):
     check_eq(len(served_years), len(oracle_years), "genre-year rows")
     keys = ["genre_id", "year", "genre_name", "movie_count", "movies_with_budget", "movies_with_revenue",
             "movies_with_both", "budget", "revenue", "profit", "popularity_total", "popularity_average",
-            "vote_count_total", "rank_by_popularity_total"]
+            "vote_count_total", "rank_by_popularity_total", "rating_count", "rating_mean"]
     for row, got in zip(oracle_years, served_years):
         for key, value in zip(keys, row):
             if key.startswith("popularity"):

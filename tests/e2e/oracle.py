@@ -74,7 +74,8 @@ SCHEMAS = OrderedDict([
                       ("movies_with_revenue", "int"), ("movies_with_both", "int"),
                       ("budget", "int"), ("revenue", "int"), ("profit", "int"),
                       ("budget_split", "double"), ("revenue_split", "double"),
-                      ("profit_split", "double"), ("average_popularity", "double")]),
+                      ("profit_split", "double"), ("average_popularity", "double"),
+                      ("rating_count", "int"), ("rating_mean", "double")]),
     ("company_year_genre", [("company_id", "int"), ("year", "int"), ("genre_id", "int"),
                             ("genre_name", "str"), ("movie_count", "int")]),
     ("genre_year", [("genre_id", "int"), ("year", "int"), ("genre_name", "str"),
@@ -82,7 +83,8 @@ SCHEMAS = OrderedDict([
                     ("movies_with_revenue", "int"), ("movies_with_both", "int"),
                     ("budget", "int"), ("revenue", "int"), ("profit", "int"),
                     ("popularity_total", "double"), ("popularity_average", "double"),
-                    ("vote_count_total", "int"), ("rank_by_popularity_total", "int")]),
+                    ("vote_count_total", "int"), ("rank_by_popularity_total", "int"),
+                    ("rating_count", "int"), ("rating_mean", "double")]),
 ])
 
 
@@ -548,6 +550,11 @@ class Money:
                 self.budget, self.revenue, self.profit]
 
 
+# rating_count, rating_mean: null in a run without ratings (the ratings
+# oracle, tests/ratings/oracle_ratings.py, checks runs with them).
+NO_RATINGS = [None, None]
+
+
 def build_rollups(kept, names):
     company_year, company_year_genre, genre_year = {}, {}, {}
     for movie in kept:
@@ -568,6 +575,7 @@ def build_rollups(kept, names):
         [c, y, names["company"][c]] + g.counts()
         + [math.fsum(g.budget_parts), math.fsum(g.revenue_parts), math.fsum(g.profit_parts),
            math.fsum(g.popularities) / len(g.popularities) if g.popularities else None]
+        + NO_RATINGS
         for (c, y), g in sorted(company_year.items())]
     tables["company_year_genre"] = [[c, y, g, names["genre"][g], n]
                                     for (c, y, g), n in sorted(company_year_genre.items())]
@@ -577,6 +585,7 @@ def build_rollups(kept, names):
         + [math.fsum(m.popularities),
            math.fsum(m.popularities) / len(m.popularities) if m.popularities else None,
            m.vote_count_total, ranks[(g, y)]]
+        + NO_RATINGS
         for (g, y), m in sorted(genre_year.items())]
     return tables
 

@@ -320,11 +320,11 @@ class RollupTest(unittest.TestCase):
         # (C, 2000) = M5: profit 20 - 30 = -10, a loss still counts.
         # Budget splits of 2000 add up to the movies' budgets: 50 + 50 + 30 = 130 = 100 + 30.
         self.assertEqual(self.result.tables["company_year"], [
-            [1, 2000, "A", 2, 1, 2, 1, 100, 490, 300, 50.0, 290.0, 150.0, 2.0],
-            [1, 2001, "A", 1, 1, 0, 0, 50, 0, 0, 25.0, 0.0, 0.0, 1.0],
-            [2, 2000, "B", 1, 1, 1, 1, 100, 400, 300, 50.0, 200.0, 150.0, 2.0],
-            [2, 2001, "B", 1, 1, 0, 0, 50, 0, 0, 25.0, 0.0, 0.0, 1.0],
-            [3, 2000, "C", 1, 1, 1, 1, 30, 20, -10, 30.0, 20.0, -10.0, 0.5],
+            [1, 2000, "A", 2, 1, 2, 1, 100, 490, 300, 50.0, 290.0, 150.0, 2.0, None, None],
+            [1, 2001, "A", 1, 1, 0, 0, 50, 0, 0, 25.0, 0.0, 0.0, 1.0, None, None],
+            [2, 2000, "B", 1, 1, 1, 1, 100, 400, 300, 50.0, 200.0, 150.0, 2.0, None, None],
+            [2, 2001, "B", 1, 1, 0, 0, 50, 0, 0, 25.0, 0.0, 0.0, 1.0, None, None],
+            [3, 2000, "C", 1, 1, 1, 1, 30, 20, -10, 30.0, 20.0, -10.0, 0.5, None, None],
         ])
 
     def test_company_year_genre(self):
@@ -343,11 +343,11 @@ class RollupTest(unittest.TestCase):
         # 2001: Comedy alone (M3), rank 1.  2002: Horror, no popularity: total 0,
         #   average null, votes 0, rank 1. M4 has no date: nowhere.
         self.assertEqual(self.result.tables["genre_year"], [
-            [18, 2000, "Drama", 2, 1, 2, 1, 100, 490, 300, 2.0, 2.0, 10, 1],
-            [27, 2002, "Horror", 1, 0, 0, 0, 0, 0, 0, 0.0, None, 0, 1],
-            [28, 2000, "Action", 1, 1, 1, 1, 30, 20, -10, 0.5, 0.5, 7, 3],
-            [35, 2000, "Comedy", 1, 1, 1, 1, 100, 400, 300, 2.0, 2.0, 10, 2],
-            [35, 2001, "Comedy", 1, 1, 0, 0, 50, 0, 0, 1.0, 1.0, 5, 1],
+            [18, 2000, "Drama", 2, 1, 2, 1, 100, 490, 300, 2.0, 2.0, 10, 1, None, None],
+            [27, 2002, "Horror", 1, 0, 0, 0, 0, 0, 0, 0.0, None, 0, 1, None, None],
+            [28, 2000, "Action", 1, 1, 1, 1, 30, 20, -10, 0.5, 0.5, 7, 3, None, None],
+            [35, 2000, "Comedy", 1, 1, 1, 1, 100, 400, 300, 2.0, 2.0, 10, 2, None, None],
+            [35, 2001, "Comedy", 1, 1, 0, 0, 50, 0, 0, 1.0, 1.0, 5, 1, None, None],
         ])
 
     def test_bridges_and_dimensions(self):
