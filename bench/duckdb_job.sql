@@ -263,7 +263,10 @@ COPY (
          fsum(f.budget / mc.n_companies) AS budget_split,
          fsum(f.revenue / mc.n_companies) AS revenue_split,
          coalesce(fsum((f.revenue - f.budget) / mc.n_companies) FILTER (f.has_both), 0) AS profit_split,
-         fsum(f.popularity) / count(f.popularity) AS average_popularity
+         fsum(f.popularity) / count(f.popularity) AS average_popularity,
+         -- The audience-rating columns (issue 16) are null in a run without ratings,
+         -- and this job, like `marquee etl FILE`, reads none.
+         CAST(NULL AS BIGINT) AS rating_count, CAST(NULL AS DOUBLE) AS rating_mean
   FROM mc JOIN facts f USING (rn) JOIN company d ON d.id = mc.company_id
   GROUP BY mc.company_id, f.year
   ORDER BY mc.company_id, f.year
@@ -293,7 +296,8 @@ COPY (
          CASE WHEN n_popularity > 0 THEN popularity_total / n_popularity END AS popularity_average,
          vote_count_total,
          CAST(row_number() OVER (PARTITION BY year ORDER BY popularity_total DESC, genre_id) AS INTEGER)
-           AS rank_by_popularity_total
+           AS rank_by_popularity_total,
+         CAST(NULL AS BIGINT) AS rating_count, CAST(NULL AS DOUBLE) AS rating_mean
   FROM gy ORDER BY genre_id, year
 ) TO '__OUT__/tables/genre_year.parquet' (FORMAT parquet, COMPRESSION zstd);
 
