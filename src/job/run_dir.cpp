@@ -184,32 +184,24 @@ VerifiedRun verify_run_dir(const fs::path& dir) {
     check_file(dir, std::string(name), entry.as_object(), manifest_path);
   }
   const bj::object& tables = object_at(root, "tables", manifest_path);
-  for (const table::Schema* schema : store::snapshot_tables()) {
-    const bj::value* entry = tables.if_contains(schema->name);
+  // Every snapshot table must be listed; the ratings tables only in runs that read ratings.
+  const auto add_table = [&](const table::Schema& schema, bool required) {
+    const bj::value* entry = tables.if_contains(schema.name);
+    if (entry == nullptr && !required) return;
     if (entry == nullptr || !entry->is_object()) {
-      throw InputError(fmt::format("{}: table {} is missing", manifest_path.string(), schema->name));
+      throw InputError(fmt::format("{}: table {} is {}", manifest_path.string(), schema.name,
+                                   entry == nullptr ? "missing" : "not an object"));
     }
     const std::string file = string_at(entry->as_object(), "file");
     if (!files.contains(file)) {
       throw InputError(fmt::format("{}: the file of table {} ('{}') has no checksum in \"files\"",
-                                   manifest_path.string(), schema->name, file));
+                                   manifest_path.string(), schema.name, file));
     }
-    run.table_files[schema->name] = dir / file;
-    run.table_rows[schema->name] = number_at(entry->as_object(), "rows", manifest_path);
-  }
-  // Present only in runs that read ratings.
-  for (const table::Schema* schema : store::ratings_tables()) {
-    const bj::value* entry = tables.if_contains(schema->name);
-    if (entry == nullptr) continue;
-    if (!entry->is_object()) throw InputError(fmt::format("{}: bad entry for table {}", manifest_path.string(), schema->name));
-    const std::string file = string_at(entry->as_object(), "file");
-    if (!files.contains(file)) {
-      throw InputError(fmt::format("{}: the file of table {} ('{}') has no checksum in \"files\"",
-                                   manifest_path.string(), schema->name, file));
-    }
-    run.table_files[schema->name] = dir / file;
-    run.table_rows[schema->name] = number_at(entry->as_object(), "rows", manifest_path);
-  }
+    run.table_files[schema.name] = dir / file;
+    run.table_rows[schema.name] = number_at(entry->as_object(), "rows", manifest_path);
+  };
+  for (const table::Schema* schema : store::snapshot_tables()) add_table(*schema, true);
+  for (const table::Schema* schema : store::ratings_tables()) add_table(*schema, false);
   return run;
 }
 
