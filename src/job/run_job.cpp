@@ -581,9 +581,7 @@ store::PublishedRun publish_run(const StorageOptions& options, const std::string
       // The publish has committed: counting its movies for the event must not turn it into a failure.
       std::uint64_t movies = 0;
       try {
-        const store::Param id[] = {run_id};
-        movies = std::stoull(session.store().db().query("SELECT COUNT(*) FROM movie WHERE run_id = $1", id)
-                                 .rows.at(0).at(0).value_or("0"));
+        movies = session.store().count_rows("movie", run_id);
       } catch (const std::exception&) {
       }
       telemetry->published(run_id, previous ? std::optional(previous->run_id) : std::nullopt, published.generation,

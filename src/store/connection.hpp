@@ -65,9 +65,18 @@ class Connection {
   // columns plus a leading run_id column filled with `run_id`. PostgreSQL uses
   // COPY; SQLite a prepared INSERT inside the caller's transaction. U+0000,
   // which PostgreSQL's TEXT cannot hold, is stored as U+FFFD on both backends.
+  // SQLite only: an empty run_id loads a table that stores no run_id (a run
+  // file's tables generate it).
   virtual std::unique_ptr<table::TableWriter> bulk_loader(const table::Schema& schema,
                                                           std::string_view target_table,
                                                           std::string_view run_id) = 0;
+  // Where `run_id`'s snapshot tables are, as a prefix for their names in SQL:
+  // "" for this database's own tables (PostgreSQL's partitioned tables; SQLite
+  // runs loaded before migration V004 and in-memory databases), or
+  // "\"run:ID\"." for a SQLite run stored in its own file, which this call
+  // attaches read-only to the session (store/sqlite_run_file.hpp). An unknown
+  // run gets "" (whose tables hold none of its rows).
+  virtual std::string run_schema(std::string_view run_id) { return {}; }
 };
 
 // url: "postgresql://..." / "postgres://..." for PostgreSQL; "sqlite:PATH" or a

@@ -88,7 +88,23 @@ bool measure_is_integral(PopularityMeasure measure) {
 // A company's movie count is a correlated subquery so that it is computed for
 // the rows of the page only, not for every company that matches.
 constexpr std::string_view kCompanyMovieCount =
-    "(SELECT count(*) FROM movie_company mc WHERE mc.run_id = c.run_id AND mc.company_id = c.id)";
+    "(SELECT count(*) FROM @.movie_company mc WHERE mc.run_id = c.run_id AND mc.company_id = c.id)";
+
+// Names the run's tables: every "@." in `sql` becomes the schema prefix that
+// Connection::run_schema gave (empty, or a SQLite run file's).
+std::string in_run(std::string_view sql, const std::string& schema) {
+  std::string out;
+  out.reserve(sql.size() + 8 * schema.size());
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    if (sql[i] == '@' && i + 1 < sql.size() && sql[i + 1] == '.') {
+      out += schema;
+      ++i;
+    } else {
+      out += sql[i];
+    }
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -121,6 +137,10 @@ bool ReadModel::run_is_servable(std::string_view run_id) {
   return !result.rows.empty() && result.rows[0][0] && is_servable_status(*result.rows[0][0]);
 }
 
+Result ReadModel::query_in_run(std::string_view run_id, std::string_view sql, std::span<const Param> params) {
+  return db_.query(in_run(sql, db_.run_schema(run_id)), params);
+}
+
 CompanyPage ReadModel::companies(std::string_view run_id, const CompanyQuery& query) {
   const bool filtered = !query.name_prefix.empty();
   const std::string where =
@@ -129,15 +149,15 @@ CompanyPage ReadModel::companies(std::string_view run_id, const CompanyQuery& qu
   if (filtered) filter.emplace_back(prefix_pattern(query.name_prefix));
 
   CompanyPage page;
-  const Result total = db_.query(fmt::format("SELECT count(*) FROM company c WHERE {}", where), filter);
+  const Result total = query_in_run(run_id, fmt::format("SELECT count(*) FROM @.company c WHERE {}", where), filter);
   page.total = total.rows.empty() ? 0 : to_int(total.rows[0][0], "count");
 
   std::vector<Param> paged = filter;
   const std::size_t n = paged.size();
   paged.emplace_back(query.limit);
   paged.emplace_back(query.offset);
-  const Result rows = db_.query(
-      fmt::format("SELECT c.id, c.name, {} FROM company c WHERE {} ORDER BY c.id LIMIT ${} OFFSET ${}",
+  const Result rows = query_in_run(run_id,
+      fmt::format("SELECT c.id, c.name, {} FROM @.company c WHERE {} ORDER BY c.id LIMIT ${} OFFSET ${}",
                   kCompanyMovieCount, where, n + 1, n + 2),
       paged);
   page.companies.reserve(rows.rows.size());
@@ -148,11 +168,11 @@ CompanyPage ReadModel::companies(std::string_view run_id, const CompanyQuery& qu
 
 std::optional<CompanyDetail> ReadModel::company(std::string_view run_id, std::int64_t company_id) {
   const auto p = params({std::string(run_id), company_id});
-  const Result result = db_.query(
+  const Result result = query_in_run(run_id,
       fmt::format("SELECT c.id, c.name, {}, "
-                  "(SELECT min(cy.year) FROM company_year cy WHERE cy.run_id = c.run_id AND cy.company_id = c.id), "
-                  "(SELECT max(cy.year) FROM company_year cy WHERE cy.run_id = c.run_id AND cy.company_id = c.id) "
-                  "FROM company c WHERE c.run_id = $1 AND c.id = $2",
+                  "(SELECT min(cy.year) FROM @.company_year cy WHERE cy.run_id = c.run_id AND cy.company_id = c.id), "
+                  "(SELECT max(cy.year) FROM @.company_year cy WHERE cy.run_id = c.run_id AND cy.company_id = c.id) "
+                  "FROM @.company c WHERE c.run_id = $1 AND c.id = $2",
                   kCompanyMovieCount),
       p);
   if (result.rows.empty()) return std::nullopt;
@@ -166,11 +186,11 @@ std::optional<CompanyDetail> ReadModel::company(std::string_view run_id, std::in
 std::vector<CompanyYear> ReadModel::company_years(std::string_view run_id, std::int64_t company_id,
                                                   YearRange years) {
   const auto p = params({std::string(run_id), company_id, std::int64_t{years.from}, std::int64_t{years.to}});
-  const Result result = db_.query(
+  const Result result = query_in_run(run_id,
       "SELECT year, movie_count, movies_with_budget, movies_with_revenue, movies_with_both, "
       "budget, revenue, profit, budget_split, revenue_split, profit_split, average_popularity, "
       "rating_count, rating_mean "
-      "FROM company_year WHERE run_id = $1 AND company_id = $2 AND year >= $3 AND year <= $4 "
+      "FROM @.company_year WHERE run_id = $1 AND company_id = $2 AND year >= $3 AND year <= $4 "
       "ORDER BY year",
       p);
   std::vector<CompanyYear> out;
@@ -191,8 +211,8 @@ std::vector<CompanyYear> ReadModel::company_years(std::string_view run_id, std::
 std::vector<CompanyGenreYear> ReadModel::company_genres(std::string_view run_id,
                                                         std::int64_t company_id, YearRange years) {
   const auto p = params({std::string(run_id), company_id, std::int64_t{years.from}, std::int64_t{years.to}});
-  const Result result = db_.query(
-      "SELECT year, genre_id, genre_name, movie_count FROM company_year_genre "
+  const Result result = query_in_run(run_id,
+      "SELECT year, genre_id, genre_name, movie_count FROM @.company_year_genre "
       "WHERE run_id = $1 AND company_id = $2 AND year >= $3 AND year <= $4 "
       "ORDER BY year, genre_id",
       p);
@@ -206,10 +226,10 @@ std::vector<CompanyGenreYear> ReadModel::company_genres(std::string_view run_id,
 
 std::vector<GenreSummary> ReadModel::genres(std::string_view run_id) {
   const auto p = params({std::string(run_id)});
-  const Result result = db_.query(
+  const Result result = query_in_run(run_id,
       "SELECT g.id, g.name, "
-      "(SELECT count(*) FROM movie_genre mg WHERE mg.run_id = g.run_id AND mg.genre_id = g.id) "
-      "FROM genre g WHERE g.run_id = $1 ORDER BY g.id",
+      "(SELECT count(*) FROM @.movie_genre mg WHERE mg.run_id = g.run_id AND mg.genre_id = g.id) "
+      "FROM @.genre g WHERE g.run_id = $1 ORDER BY g.id",
       p);
   std::vector<GenreSummary> out;
   out.reserve(result.rows.size());
@@ -220,7 +240,7 @@ std::vector<GenreSummary> ReadModel::genres(std::string_view run_id) {
 
 bool ReadModel::genre_exists(std::string_view run_id, std::int64_t genre_id) {
   const auto p = params({std::string(run_id), genre_id});
-  return !db_.query("SELECT 1 FROM genre WHERE run_id = $1 AND id = $2", p).rows.empty();
+  return !query_in_run(run_id, "SELECT 1 FROM @.genre WHERE run_id = $1 AND id = $2", p).rows.empty();
 }
 
 std::vector<GenreYear> ReadModel::genre_years(std::string_view run_id, YearRange years,
@@ -230,13 +250,13 @@ std::vector<GenreYear> ReadModel::genre_years(std::string_view run_id, YearRange
       "SELECT genre_id, year, genre_name, movie_count, movies_with_budget, movies_with_revenue, "
       "movies_with_both, budget, revenue, profit, popularity_total, popularity_average, "
       "vote_count_total, rank_by_popularity_total, rating_count, rating_mean "
-      "FROM genre_year WHERE run_id = $1 AND year >= $2 AND year <= $3";
+      "FROM @.genre_year WHERE run_id = $1 AND year >= $2 AND year <= $3";
   if (genre_id) {
     sql += " AND genre_id = $4";
     p.emplace_back(*genre_id);
   }
   sql += " ORDER BY year, genre_id";
-  const Result result = db_.query(sql, p);
+  const Result result = query_in_run(run_id, sql, p);
   std::vector<GenreYear> out;
   out.reserve(result.rows.size());
   for (const Row& r : result.rows) {
@@ -265,16 +285,16 @@ std::vector<YearWinner> ReadModel::most_popular(std::string_view run_id, YearRan
   // exactly that; the other measures rank here, by the same rule.
   const std::string sql =
       measure == PopularityMeasure::popularity_total
-          ? std::string("SELECT year, genre_id, genre_name, popularity_total FROM genre_year "
+          ? std::string("SELECT year, genre_id, genre_name, popularity_total FROM @.genre_year "
                         "WHERE run_id = $1 AND year >= $2 AND year <= $3 AND rank_by_popularity_total = 1 "
                         "ORDER BY year")
           : fmt::format("SELECT year, genre_id, genre_name, value FROM ("
                   "SELECT year, genre_id, genre_name, {0} AS value, "
                   "ROW_NUMBER() OVER (PARTITION BY year ORDER BY {0} DESC, genre_id ASC) AS place "
-                  "FROM genre_year WHERE run_id = $1 AND year >= $2 AND year <= $3 AND {0} IS NOT NULL{1}"
+                  "FROM @.genre_year WHERE run_id = $1 AND year >= $2 AND year <= $3 AND {0} IS NOT NULL{1}"
                   ") ranked WHERE place = 1 ORDER BY year",
                   column, by_rating ? " AND rating_count >= $4" : "");
-  const Result result = db_.query(sql, p);
+  const Result result = query_in_run(run_id, sql, p);
   std::vector<YearWinner> out;
   out.reserve(result.rows.size());
   for (const Row& r : result.rows) {

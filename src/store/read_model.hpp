@@ -6,6 +6,7 @@
 // the run once per request can never mix runs.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -154,6 +155,9 @@ class ReadModel {
                                        PopularityMeasure measure, std::int64_t min_ratings = kDefaultMinRatings);
 
  private:
+  // `sql` with its tables ("@.company") named where `run_id`'s rows are.
+  Result query_in_run(std::string_view run_id, std::string_view sql, std::span<const Param> params);
+
   Connection& db_;
 };
 

@@ -1,6 +1,10 @@
 #include "store/store.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
 #include <regex>
 #include <set>
 
@@ -10,6 +14,7 @@
 #include "model/ratings.hpp"
 #include "model/tables.hpp"
 #include "rollup/rollups.hpp"
+#include "store/sqlite_run_file.hpp"
 #include "store/value_text.hpp"
 
 namespace marquee::store {
@@ -81,6 +86,41 @@ std::optional<std::string> run_status(Connection& db, const std::string& run_id,
   return r.rows[0][0];
 }
 
+RunAlreadyLoaded already_loaded(Connection& db, const std::string& run_id, const std::string& status) {
+  return RunAlreadyLoaded(fmt::format("run {} is already loaded (status {}) in {}; not loaded again", run_id,
+                                      status, db.target()));
+}
+
+// Removes a file unless released: a run file that did not become a run.
+class FileGuard {
+ public:
+  explicit FileGuard(std::filesystem::path path) : path_(std::move(path)) {}
+  ~FileGuard() {
+    std::error_code ignored;
+    if (!path_.empty()) std::filesystem::remove(path_, ignored);
+  }
+  FileGuard(const FileGuard&) = delete;
+  FileGuard& operator=(const FileGuard&) = delete;
+  void release() { path_.clear(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A rename is durable once its directory is synced.
+void sync_directory(const std::filesystem::path& directory) {
+  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+std::vector<const table::Schema*> all_tables() {
+  std::vector<const table::Schema*> tables = snapshot_tables();
+  tables.insert(tables.end(), ratings_tables().begin(), ratings_tables().end());
+  return tables;
+}
+
 void check_run_id(std::string_view run_id) {
   if (!valid_run_id(run_id)) {
     throw RunStateError(fmt::format("'{}' is not a valid run id (1-40 of A-Z a-z 0-9 _ . -, "
@@ -133,31 +173,86 @@ MigrationReport Store::migrate() {
 
 std::map<std::string, std::uint64_t> Store::load_run(const NewRun& run, std::span<const TableData> tables) {
   check_run_id(run.run_id);
+  if (run_files()) return load_run_file(run, tables);
   // A retirement that a crash interrupted may have left this run's partitions.
   if (postgres()) drop_orphan_partitions();
   Transaction tx(*db_);
   const auto status = run_status(*db_, run.run_id, true);
-  if (status && *status != "retired") {
-    throw RunAlreadyLoaded(fmt::format("run {} is already loaded (status {}) in {}; not loaded again",
-                                       run.run_id, *status, db_->target()));
-  }
+  if (status && *status != "retired") throw already_loaded(*db_, run.run_id, *status);
   std::map<std::string, std::uint64_t> rows;
   for (const TableData& data : tables) {
     load_table(data, run.run_id);
     rows[data.schema->name] = count_rows(data.schema->name, run.run_id);
   }
+  record_loaded(run, status, false);
+  tx.commit();
+  return rows;
+}
+
+// The file is built outside any transaction (readers and publishes go on);
+// the run becomes visible only when the rename and its runs row commit
+// together under the database's write lock.
+std::map<std::string, std::uint64_t> Store::load_run_file(const NewRun& run, std::span<const TableData> tables) {
+  if (const auto status = run_status(*db_, run.run_id, false); status && *status != "retired") {
+    throw already_loaded(*db_, run.run_id, *status);
+  }
+  const std::filesystem::path target = sqlite_run_file(db_->target(), run.run_id);
+  std::filesystem::create_directories(target.parent_path());
+  const std::filesystem::path building = target.string() + fmt::format(".loading-{}", ::getpid());
+  FileGuard building_guard(building);
+  const auto rows = build_sqlite_run_file(building, run_file_schema(*db_, all_tables(), run.run_id), tables);
+
+  Transaction tx(*db_);
+  const auto status = run_status(*db_, run.run_id, true);
+  if (status && *status != "retired") throw already_loaded(*db_, run.run_id, *status);
+  std::filesystem::rename(building, target);
+  building_guard.release();
+  FileGuard target_guard(target);
+  sync_directory(target.parent_path());
+  record_loaded(run, status, true);
+  tx.commit();
+  target_guard.release();
+  return rows;
+}
+
+void Store::record_loaded(const NewRun& run, const std::optional<std::string>& status, bool own_file) {
   const Param values[] = {run.run_id, run.created_at, run.manifest, utc_now()};
+  const std::string storage = run_files() ? fmt::format(", storage = '{}'", own_file ? "file" : "shared") : "";
   if (status) {
-    db_->query("UPDATE runs SET status = 'loaded', created_at = $2, manifest = $3, loaded_at = $4, "
-               "published_at = NULL, retired_at = NULL WHERE run_id = $1",
+    db_->query(fmt::format("UPDATE runs SET status = 'loaded', created_at = $2, manifest = $3, loaded_at = $4, "
+                           "published_at = NULL, retired_at = NULL{} WHERE run_id = $1",
+                           storage),
                values);
   } else {
     db_->query("INSERT INTO runs (run_id, created_at, status, manifest, loaded_at) "
                "VALUES ($1, $2, 'loaded', $3, $4)",
                values);
+    if (!storage.empty()) {
+      const Param id[] = {run.run_id};
+      db_->query(fmt::format("UPDATE runs SET {} WHERE run_id = $1", storage.substr(2)), id);
+    }
   }
-  tx.commit();
-  return rows;
+}
+
+// SQLite since migration V004, except in memory (there is no directory for
+// the files): each run in a file of its own.
+bool Store::run_files() {
+  if (postgres() || db_->target() == ":memory:") return false;
+  if (!run_files_) {
+    run_files_ = !db_->query("SELECT 1 FROM pragma_table_info('runs') WHERE name = 'storage'").rows.empty();
+    if (!*run_files_) {
+      run_files_.reset();  // asked again: a migration may come later
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Store::has_own_file(const std::string& run_id) {
+  if (!run_files()) return false;
+  const Param id[] = {run_id};
+  const Result r = db_->query("SELECT storage FROM runs WHERE run_id = $1", id);
+  return !r.rows.empty() && r.rows[0][0] == "file";
 }
 
 void Store::load_table(const TableData& data, const std::string& run_id) {
@@ -239,6 +334,7 @@ std::vector<std::string> Store::retire_old_runs(std::size_t keep) {
     retired.push_back(*r.rows[i][0]);
   }
   if (postgres()) drop_orphan_partitions();
+  if (run_files()) drop_orphan_run_files();
   return retired;
 }
 
@@ -249,18 +345,41 @@ void Store::retire(const std::string& run_id) {
   if (*status == "published") {
     throw RunStateError(fmt::format("run {} is published; publish another run before retiring it", run_id));
   }
+  const bool own_file = has_own_file(run_id);
   const Param values[] = {run_id, utc_now()};
   db_->query("UPDATE runs SET status = 'retired', retired_at = $2 WHERE run_id = $1 AND status = 'loaded'", values);
-  if (!postgres()) drop_run_rows(run_id);
+  if (!postgres() && !own_file) drop_run_rows(run_id);
   tx.commit();
-  // Outside the transaction: DETACH ... CONCURRENTLY cannot run inside one.
+  // After the commit: DETACH ... CONCURRENTLY cannot run inside a
+  // transaction, and a run file must outlive its 'loaded' row. Readers that
+  // still have the file open finish with it; it is gone from the directory.
   if (postgres()) drop_run_rows(run_id);
+  if (own_file) std::filesystem::remove(sqlite_run_file(db_->target(), run_id));
+}
+
+// Run files whose run is not loaded or published: left by a retirement or a
+// load that a crash interrupted. Under the write lock, so that a load cannot
+// register its file between the listing and the removal.
+void Store::drop_orphan_run_files() {
+  const std::filesystem::path directory = sqlite_runs_directory(db_->target());
+  if (!std::filesystem::is_directory(directory)) return;
+  Transaction tx(*db_);
+  std::set<std::string> live;
+  for (const auto& row : db_->query("SELECT run_id FROM runs WHERE status IN ('loaded', 'published')").rows) {
+    live.insert(row[0].value_or(""));
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(directory)) {
+    const std::string name = entry.path().filename().string();
+    if (is_orphan_run_file(name, live)) {
+      std::error_code ignored;
+      std::filesystem::remove(entry.path(), ignored);
+    }
+  }
+  tx.commit();
 }
 
 void Store::drop_run_rows(const std::string& run_id) {
-  std::vector<const table::Schema*> tables = snapshot_tables();
-  tables.insert(tables.end(), ratings_tables().begin(), ratings_tables().end());
-  for (const table::Schema* schema : tables) {
+  for (const table::Schema* schema : all_tables()) {
     if (postgres()) {
       drop_partition(schema->name, partition_name(schema->name, run_id));
     } else {
@@ -306,8 +425,9 @@ void Store::drop_orphan_partitions() {
 
 std::uint64_t Store::count_rows(const std::string& table, const std::string& run_id) {
   const Param id[] = {run_id};
-  const Result r =
-      db_->query(fmt::format("SELECT COUNT(*) FROM {} WHERE run_id = $1", quote_identifier(table)), id);
+  const std::string schema = db_->run_schema(run_id);
+  const Result r = db_->query(
+      fmt::format("SELECT COUNT(*) FROM {}{} WHERE run_id = $1", schema, quote_identifier(table)), id);
   return std::stoull(r.rows.at(0).at(0).value_or("0"));
 }
 

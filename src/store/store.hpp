@@ -7,11 +7,15 @@
 //   PostgreSQL: each table's rows go into a new plain table "<table>:<run_id>"
 //   (COPY), which is then attached as the run's partition; attaching takes a
 //   lock that readers do not wait for.
+//   SQLite: the rows go into a new file of the run's own, outside any
+//   transaction; renaming it into place commits with the `runs` row
+//   (sqlite_run_file.hpp). Runs loaded before migration V004 keep their rows
+//   in the shared tables.
 // - Publishing updates `runs` and the `published` row (generation + 1) in one
 //   transaction; PostgreSQL also sends NOTIFY marquee_publish, '<run_id>' in it.
 //   A reader sees the old run or the new one, never a mix.
 // - Retiring marks the run 'retired' and drops its rows (PostgreSQL: detaches
-//   its partitions CONCURRENTLY and drops them). The published run is never
+//   its partitions CONCURRENTLY and drops them; SQLite: deletes its file). The published run is never
 //   retired. The row in `runs` stays, with its manifest, as history.
 // Knows tables and SQL; never files or Parquet (rows come through TableData).
 #include <cstdint>
@@ -122,6 +126,11 @@ class Store {
   std::uint64_t count_rows(const std::string& table, const std::string& run_id);
 
  private:
+  std::map<std::string, std::uint64_t> load_run_file(const NewRun& run, std::span<const TableData> tables);
+  void record_loaded(const NewRun& run, const std::optional<std::string>& status, bool own_file);
+  bool run_files();
+  bool has_own_file(const std::string& run_id);
+  void drop_orphan_run_files();
   void load_table(const TableData& data, const std::string& run_id);
   void drop_run_rows(const std::string& run_id);
   void drop_partition(const std::string& table, const std::string& partition);
@@ -129,6 +138,7 @@ class Store {
   bool postgres() const;
 
   std::unique_ptr<Connection> db_;
+  std::optional<bool> run_files_;
 };
 
 }  // namespace marquee::store

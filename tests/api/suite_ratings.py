@@ -59,28 +59,35 @@ def database_rows(s):
     if s.args.backend != "sqlite":
         return
     section("the database holds movie_rating, link and the rollups' rating columns")
-    db = sqlite3.connect(os.path.join(s.work, "data", "marquee.db"))
+    main_db = os.path.join(s.work, "data", "marquee.db")
+    # Each run's own file (docs/STORAGE.md), attached under its run id; its
+    # tables generate run_id, so the queries read as over shared tables.
+    db = sqlite3.connect(main_db)
+    for run in (s.rated_run, s.plain_run):
+        db.execute("ATTACH ? AS ?", ("%s.runs/%s.sqlite" % (main_db, run), "r_" + run.replace("-", "_")))
+    rated = "r_" + s.rated_run.replace("-", "_")
+    plain = "r_" + s.plain_run.replace("-", "_")
     try:
         got = db.execute("SELECT movie_id, rating_count, rating_sum, rating_mean, first_rated, last_rated "
-                         "FROM movie_rating WHERE run_id = ? ORDER BY movie_id", (s.rated_run,)).fetchall()
+                         "FROM %s.movie_rating WHERE run_id = ? ORDER BY movie_id" % rated, (s.rated_run,)).fetchall()
         check_eq(got, [(1, 60, 180.0, 3.0, 1001, 1060), (2, 2, 10.0, 5.0, 10, 20), (3, 1, 5.0, 5.0, 30, 30),
                        (4, 2, 9.0, 4.5, 40, 50), (5, 1, 1.0, 1.0, 60, 60)], "movie_rating rows")
-        check_eq(db.execute("SELECT count(*), count(imdb_id) FROM link WHERE run_id = ?", (s.rated_run,)).fetchone(),
+        check_eq(db.execute("SELECT count(*), count(imdb_id) FROM %s.link WHERE run_id = ?" % rated, (s.rated_run,)).fetchone(),
                  (7, 7), "link rows (movieId 9 leads to no movie)")
-        got = db.execute("SELECT genre_id, year, rating_count, rating_mean FROM genre_year WHERE run_id = ? "
-                         "ORDER BY year, genre_id", (s.rated_run,)).fetchall()
+        got = db.execute("SELECT genre_id, year, rating_count, rating_mean FROM %s.genre_year WHERE run_id = ? "
+                         "ORDER BY year, genre_id" % rated, (s.rated_run,)).fetchall()
         check_eq(got, [(18, 1995, 62, DRAMA_1995_MEAN), (28, 1995, 1, 5.0), (35, 1995, 60, 3.0),
                        (35, 1996, 2, 4.5), (18, 1997, 0, None), (35, 1997, 0, None), (18, 1998, 0, None)],
                  "genre_year rating columns")
-        got = db.execute("SELECT company_id, year, rating_count, rating_mean FROM company_year WHERE run_id = ? "
-                         "AND year = 1995 ORDER BY company_id", (s.rated_run,)).fetchall()
+        got = db.execute("SELECT company_id, year, rating_count, rating_mean FROM %s.company_year WHERE run_id = ? "
+                         "AND year = 1995 ORDER BY company_id" % rated, (s.rated_run,)).fetchall()
         # Alpha Films (1): movies 1, 2, 3: 63 ratings, 195 stars; alpha beta (2): 1 and 3: 61, 185;
         # Beta Corp (3): movie 3 only.
         check_eq(got, [(1, 1995, 63, 195 / 63), (2, 1995, 61, 185 / 61), (3, 1995, 1, 5.0)],
                  "company_year rating columns")
-        check_eq(db.execute("SELECT count(*) FROM genre_year WHERE run_id = ? AND rating_count IS NOT NULL",
+        check_eq(db.execute("SELECT count(*) FROM %s.genre_year WHERE run_id = ? AND rating_count IS NOT NULL" % plain,
                             (s.plain_run,)).fetchone(), (0,), "a run without ratings: null rating columns")
-        check_eq(db.execute("SELECT count(*) FROM movie_rating WHERE run_id = ?", (s.plain_run,)).fetchone(), (0,),
+        check_eq(db.execute("SELECT count(*) FROM %s.movie_rating WHERE run_id = ?" % plain, (s.plain_run,)).fetchone(), (0,),
                  "a run without ratings: no movie_rating rows")
     finally:
         db.close()

@@ -156,9 +156,13 @@ def published_figures(data_dir):
     db = sqlite3.connect(os.path.join(data_dir, "marquee.db"))
     try:
         (run_id,) = db.execute("SELECT run_id FROM published").fetchone()
+        db.close()
+        # The run's own file (docs/STORAGE.md); table_xinfo lists its
+        # generated run_id column too.
+        db = sqlite3.connect("file:%s?mode=ro" % os.path.join(data_dir, "marquee.db.runs", run_id + ".sqlite"), uri=True)
         figures = {}
         for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
-            columns = [c[1] for c in db.execute(f"PRAGMA table_info({table})")]
+            columns = [c[1] for c in db.execute(f"PRAGMA table_xinfo({table})")]
             if "run_id" not in columns or table in ("runs", "published"):
                 continue
             kept = ", ".join(c for c in columns if c != "run_id")

@@ -96,9 +96,12 @@ def duckdb(node, source_dir, tables_dir, sql_file, prelude=None):
 def sqlite_run(db_path, run_id, sql):
     c = sqlite3.connect(db_path)
     try:
+        # The run's own file (docs/STORAGE.md: one SQLite file per run),
+        # attached; temp views give the rollup SQL its base table names.
+        c.execute("ATTACH ? AS run", ("%s.runs/%s.sqlite" % (db_path, run_id),))
         for t in BASE_TABLES:
             # run ids are [A-Za-z0-9_.-]: safe to quote here.
-            c.execute("CREATE TEMP VIEW %s AS SELECT * FROM main.%s WHERE run_id = '%s'" % (t, t, run_id))
+            c.execute("CREATE TEMP VIEW %s AS SELECT * FROM run.%s WHERE run_id = '%s'" % (t, t, run_id))
         cur = c.execute(sql)
         return [d[0] for d in cur.description], [list(r) for r in cur.fetchall()]
     finally:

@@ -60,7 +60,7 @@ case_run_loads_publishes_and_reads_back_equal_to_the_artifacts() {
   fi
   # The list shows it, marked published, with its movie count.
   local movies
-  movies=$(sql "SELECT COUNT(*) FROM movie WHERE run_id = '$run'")
+  movies=$(run_sql "$run" "SELECT COUNT(*) FROM movie WHERE run_id = '$run'")
   out=$(mq runs)
   assert_contains "$out" "* $run  published" "runs listing"
   assert_contains "$out" "$movies" "runs listing counts"

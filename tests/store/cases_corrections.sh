@@ -11,10 +11,10 @@ run_content() {
       # Without the lineage columns (the last two): a corrected run traces base
       # movies to the base input and corrected ones to the corrections file,
       # where a full run traces all to its one input (docs/DATA_MODEL.md).
-      sql "SELECT * FROM $t WHERE run_id = '$1'" | cut -d'|' -f2- | rev | cut -d'|' -f3- | rev | LC_ALL=C sort
+      run_sql "$1" "SELECT * FROM $t WHERE run_id = '$1'" | cut -d'|' -f2- | rev | cut -d'|' -f3- | rev | LC_ALL=C sort
       continue
     fi
-    sql "SELECT * FROM $t WHERE run_id = '$1'" | cut -d'|' -f2- | LC_ALL=C sort
+    run_sql "$1" "SELECT * FROM $t WHERE run_id = '$1'" | cut -d'|' -f2- | LC_ALL=C sort
   done
 }
 
@@ -39,28 +39,28 @@ EOF
   fix=$(run_id_of "$out")
   assert_contains "$out" "corrections on run $base: 4 base movies, 1 replaced, 1 added, 1 deleted (1 delete ids not found) -> 4 movies" "summary"
   assert_eq "$(sql "SELECT run_id FROM published")" "$fix" "the corrected snapshot is published"
-  assert_eq "$(sql "SELECT id, budget, revenue FROM movie WHERE run_id = '$fix' ORDER BY id" | tr '\n' ' ')" \
+  assert_eq "$(run_sql "$fix" "SELECT id, budget, revenue FROM movie WHERE run_id = '$fix' ORDER BY id" | tr '\n' ' ')" \
     "1|100|300 2|60|200 4|10|40 5|20|30 " "movies"
-  assert_eq "$(sql "SELECT movie_id, genre_id FROM movie_genre WHERE run_id = '$fix' ORDER BY movie_id, genre_id" | tr '\n' ' ')" \
+  assert_eq "$(run_sql "$fix" "SELECT movie_id, genre_id FROM movie_genre WHERE run_id = '$fix' ORDER BY movie_id, genre_id" | tr '\n' ' ')" \
     "1|18 2|35 4|18 5|35 " "genres follow the corrected movie"
   # genre_year by hand (genre|year|movies|budget|revenue|profit|rank):
   #  Drama 2000: movie 1 -> 100, 300, 200; rank 2 (popularity 2.0 < Comedy's 5.0)
   #  Drama 2001: movie 4 -> 10, 40, 30; rank 1 (3.0 > 0.5)
   #  Comedy 2000: corrected 2 -> 60, 200, 140; rank 1
   #  Comedy 2001: movie 5 only (3 deleted) -> 20, 30, 10; rank 2
-  assert_eq "$(sql "SELECT genre_id, year, movie_count, budget, revenue, profit, rank_by_popularity_total
+  assert_eq "$(run_sql "$fix" "SELECT genre_id, year, movie_count, budget, revenue, profit, rank_by_popularity_total
                     FROM genre_year WHERE run_id = '$fix' ORDER BY genre_id, year")" \
     $'18|2000|1|100|300|200|2\n18|2001|1|10|40|30|1\n35|2000|1|60|200|140|1\n35|2001|1|20|30|10|2' "genre_year"
   # company_year by hand: A 2000 = movie 1; A 2001 = movie 5; B 2000 = corrected 2;
   # B 2001 only had the deleted 3: gone; C 2001 = new 4.
-  assert_eq "$(sql "SELECT company_id, year, company_name, movie_count, budget, revenue, profit
+  assert_eq "$(run_sql "$fix" "SELECT company_id, year, company_name, movie_count, budget, revenue, profit
                     FROM company_year WHERE run_id = '$fix' ORDER BY company_id, year")" \
     $'10|2000|A|1|100|300|200\n10|2001|A|1|20|30|10\n11|2000|B|1|60|200|140\n12|2001|C|1|10|40|30' "company_year"
-  assert_eq "$(sql "SELECT id, name FROM company WHERE run_id = '$fix' ORDER BY id" | tr '\n' ' ')" \
+  assert_eq "$(run_sql "$fix" "SELECT id, name FROM company WHERE run_id = '$fix' ORDER BY id" | tr '\n' ' ')" \
     "10|A 11|B 12|C " "company dimension"
   # The base run is untouched: Comedy 2001 still has movies 3 and 5
   # (budget 20: only 5 has one; revenue 500 + 30; profit only 5: 10).
-  assert_eq "$(sql "SELECT movie_count, budget, revenue, profit FROM genre_year
+  assert_eq "$(run_sql "$base" "SELECT movie_count, budget, revenue, profit FROM genre_year
                     WHERE run_id = '$base' AND genre_id = 35 AND year = 2001")" "2|20|530|10" "base unchanged"
   # The manifest records the composition.
   local corrections
@@ -143,7 +143,7 @@ EOF
   assert_contains "$out" "$replaced replaced, $added added, $deleted deleted (0 delete ids not found) -> $movies movies" "summary"
   assert_contains "$out" ", 1 duplicates" "the repeated correction is a duplicate"
   full=$(run_id_of "$(mq run "$WORK/gen-edited.csv" --no-publish)")
-  assert_eq "$(sql "SELECT COUNT(*) FROM movie WHERE run_id = '$fix'")" "$movies" "movie count"
+  assert_eq "$(run_sql "$fix" "SELECT COUNT(*) FROM movie WHERE run_id = '$fix'")" "$movies" "movie count"
   assert_eq "$(run_content "$fix")" "$(run_content "$full")" "corrections = full run of the edited input"
   # Corrections on top of the corrected run (base = published) chain.
   out=$(mq run "$WORK/gen-fix.csv" --base published)

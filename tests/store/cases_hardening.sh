@@ -3,15 +3,16 @@
 
 # A real load failure: a trigger makes the database refuse a write of the load
 # transaction, as a full disk does ("database or disk is full") -- the error
-# surfaces from the database itself. (PostgreSQL loads into a new partition
-# and attaches it, which fires no row trigger of the parent: there the
-# trigger sits on the runs row the same transaction inserts.)
+# surfaces from the database itself. The trigger sits on the runs row that
+# commits the load: PostgreSQL loads into a new partition and attaches it,
+# which fires no row trigger of the parent, and SQLite writes the rows into
+# the run's own file, which the runs row then makes a run.
 add_failing_trigger() {
   if [[ "$BACKEND" == postgresql ]]; then
     sql "CREATE FUNCTION fail_load() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device'; END \$\$;
          CREATE TRIGGER fail_load BEFORE INSERT ON runs FOR EACH ROW EXECUTE FUNCTION fail_load();"
   else
-    sql "CREATE TRIGGER fail_load BEFORE INSERT ON movie BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;"
+    sql "CREATE TRIGGER fail_load BEFORE INSERT ON runs BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;"
   fi
 }
 
@@ -35,6 +36,9 @@ case_failed_load_leaves_no_run_directory_and_a_retry_succeeds() {
   done
   assert_eq "$(ls "$DATA/runs")" "$first" "runs/ holds only the published run after three failed loads"
   assert_eq "$(ls "$DATA/failed" | wc -l | tr -d ' ')" "3" "one failed/ entry per attempt"
+  if [[ "$BACKEND" == sqlite ]]; then
+    assert_eq "$(ls "$DATA/marquee.db.runs")" "$first.sqlite" "no run file is left by the failed loads"
+  fi
   local failed
   for failed in "$DATA"/failed/*; do
     [[ -d "$failed/tables" ]] && fail "$failed kept its tables"

@@ -77,7 +77,12 @@ def main():
     p.add_argument("--psql")
     p.add_argument("--pg-url")
     a = p.parse_args()
-    db = sqlite3.connect(a.sqlite) if a.sqlite else None
+    db = None
+    if a.sqlite:
+        # A run loaded since migration V004 is a file of its own beside the
+        # database (docs/STORAGE.md); its tables generate run_id.
+        run_file = "%s.runs/%s.sqlite" % (a.sqlite, a.run)
+        db = sqlite3.connect("file:%s?mode=ro" % run_file, uri=True) if os.path.exists(run_file) else sqlite3.connect(a.sqlite)
     tables = sorted(f[:-4] for f in os.listdir(a.csv_dir) if f.endswith(".csv"))
     if len(tables) != 13:
         sys.exit("expected 13 CSV tables in %s, found %d" % (a.csv_dir, len(tables)))

@@ -59,15 +59,30 @@ sql() {
   fi
 }
 
+# One SQL statement over run $1's snapshot tables. On SQLite a run loaded
+# since migration V004 is a database file of its own (docs/STORAGE.md), whose
+# tables keep run_id as a generated column; PostgreSQL's runs, and older
+# SQLite ones, are in the shared tables. A retired run has no file: its rows
+# are read from the shared tables, where there are none.
+run_sql() {
+  local file="$DATA/marquee.db.runs/$1.sqlite"
+  if [[ "$BACKEND" == sqlite && -f "$file" ]]; then
+    sqlite3 -batch -bail -readonly "$file" "$2"
+  else
+    sql "$2"
+  fi
+}
+
 SNAPSHOT_TABLES="movie company genre country language collection movie_company movie_genre movie_country movie_language company_year company_year_genre genre_year"
 
 # A digest of everything a reader sees: the published pointer and every row
 # of every table of the published run (rows sorted, so only content counts).
 reader_view() {
   sql "SELECT run_id, generation FROM published"
-  local t
+  local t published
+  published=$(sql "SELECT run_id FROM published")
   for t in $SNAPSHOT_TABLES; do
-    echo "$t $(sql "SELECT * FROM $t WHERE run_id = (SELECT run_id FROM published)" | LC_ALL=C sort | sha256sum)"
+    echo "$t $(run_sql "$published" "SELECT * FROM $t WHERE run_id = '$published'" | LC_ALL=C sort | sha256sum)"
   done
 }
 
@@ -75,7 +90,7 @@ reader_view() {
 run_counts() {
   local t
   for t in $SNAPSHOT_TABLES; do
-    echo "$t $(sql "SELECT COUNT(*) FROM $t WHERE run_id = '$1'")"
+    echo "$t $(run_sql "$1" "SELECT COUNT(*) FROM $t WHERE run_id = '$1'")"
   done
 }
 

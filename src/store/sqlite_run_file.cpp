@@ -1,0 +1,165 @@
+#include "store/sqlite_run_file.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "store/value_text.hpp"
+
+namespace marquee::store {
+namespace {
+
+using detail::quote_identifier;
+
+std::int64_t number(const std::optional<std::string>& cell) { return cell ? std::stoll(*cell) : 0; }
+
+// One column of the main table, as CREATE TABLE declares it in the run file.
+std::string column_definition(const std::vector<std::optional<std::string>>& row, std::string_view run_id) {
+  const std::string name = row[0].value_or("");
+  const std::string type = row[1].value_or("");
+  if (name == "run_id") {
+    // run_id is validated ([A-Za-z0-9_.-]), so it can be a literal.
+    return fmt::format("run_id {} GENERATED ALWAYS AS ('{}') VIRTUAL", type, run_id);
+  }
+  return fmt::format("{} {}{}", quote_identifier(name), type, number(row[2]) != 0 ? " NOT NULL" : "");
+}
+
+// The key columns of index `index` of the main database, run_id left out.
+std::vector<std::string> index_columns(Connection& main, const std::string& index, const std::string& table) {
+  const Param name[] = {index};
+  const Result r = main.query(
+      "SELECT name, coll, \"desc\" FROM pragma_index_xinfo($1) WHERE key = 1 ORDER BY seqno", name);
+  std::vector<std::string> columns;
+  for (const auto& row : r.rows) {
+    if (!row[0]) {
+      throw DatabaseError(fmt::format("sqlite {}: index {} of {} is on an expression, which a run file "
+                                      "cannot copy",
+                                      main.target(), index, table));
+    }
+    if (*row[0] == "run_id") continue;
+    std::string column = quote_identifier(*row[0]);
+    if (row[1] && *row[1] != "BINARY") column += " COLLATE " + quote_identifier(*row[1]);
+    if (number(row[2]) != 0) column += " DESC";
+    columns.push_back(std::move(column));
+  }
+  return columns;
+}
+
+void add_table(RunFileSchema& out, Connection& main, const std::string& table, std::string_view run_id) {
+  const Param name[] = {table};
+  const Result columns =
+      main.query("SELECT name, type, \"notnull\", pk FROM pragma_table_info($1) ORDER BY cid", name);
+  if (columns.rows.empty()) {
+    throw DatabaseError(fmt::format("sqlite {}: no table {}; run `marquee migrate`", main.target(), table));
+  }
+  std::vector<std::string> definitions;
+  std::map<std::int64_t, std::string> key;  // by position in the primary key
+  for (const auto& row : columns.rows) {
+    definitions.push_back(column_definition(row, run_id));
+    if (number(row[3]) > 0 && row[0] != "run_id") key[number(row[3])] = quote_identifier(row[0].value_or(""));
+  }
+  std::vector<std::string> key_columns;
+  for (auto& [position, column] : key) key_columns.push_back(column);
+  // A composite key becomes the table itself (WITHOUT ROWID): no second
+  // structure to build, and most of these tables arrive in key order. A
+  // one-column key (movie, company, ...) stays a unique index over a rowid
+  // table, built after the rows, which is faster than inserting rows that
+  // arrive out of id order into a table clustered by id.
+  if (key_columns.size() > 1) {
+    definitions.push_back(fmt::format("PRIMARY KEY ({})", fmt::join(key_columns, ", ")));
+    out.tables.push_back(fmt::format("CREATE TABLE {} ({}) WITHOUT ROWID", quote_identifier(table),
+                                     fmt::join(definitions, ", ")));
+  } else {
+    out.tables.push_back(
+        fmt::format("CREATE TABLE {} ({})", quote_identifier(table), fmt::join(definitions, ", ")));
+    if (!key_columns.empty()) {
+      out.indexes.push_back(fmt::format("CREATE UNIQUE INDEX {} ON {} ({})", quote_identifier(table + ":key"),
+                                        quote_identifier(table), key_columns.front()));
+    }
+  }
+  const Result indexes = main.query("SELECT name, \"unique\" FROM pragma_index_list($1) WHERE origin = 'c'", name);
+  for (const auto& row : indexes.rows) {
+    const std::string index = row[0].value_or("");
+    const auto index_keys = index_columns(main, index, table);
+    if (index_keys.empty()) continue;
+    out.indexes.push_back(fmt::format("CREATE {}INDEX {} ON {} ({})", number(row[1]) != 0 ? "UNIQUE " : "",
+                                      quote_identifier(index), quote_identifier(table),
+                                      fmt::join(index_keys, ", ")));
+  }
+}
+
+// With no journal and synchronous=OFF nothing reached the disk for sure:
+// the file must be durable before the rename that makes it a run.
+void sync_file(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const int error = errno;
+    if (fd >= 0) ::close(fd);
+    throw DatabaseError(fmt::format("cannot sync run file {}: {}", path.string(), std::strerror(error)));
+  }
+  ::close(fd);
+}
+
+}  // namespace
+
+std::filesystem::path sqlite_runs_directory(const std::filesystem::path& database) {
+  return database.parent_path() / (database.filename().string() + ".runs");
+}
+
+std::filesystem::path sqlite_run_file(const std::filesystem::path& database, std::string_view run_id) {
+  return sqlite_runs_directory(database) / (std::string(run_id) + ".sqlite");
+}
+
+bool is_orphan_run_file(const std::string& file_name, const std::set<std::string>& live) {
+  constexpr std::string_view kSuffix = ".sqlite";
+  constexpr std::string_view kLoading = ".sqlite.loading-";
+  if (const auto at = file_name.find(kLoading); at != std::string::npos) {
+    const std::string pid_text = file_name.substr(at + kLoading.size());
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) return false;
+    const long pid = std::strtol(pid_text.c_str(), nullptr, 10);
+    return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+  }
+  if (!file_name.ends_with(kSuffix)) return false;
+  const std::string run_id = file_name.substr(0, file_name.size() - kSuffix.size());
+  return valid_run_id(run_id) && !live.contains(run_id);
+}
+
+RunFileSchema run_file_schema(Connection& main, std::span<const table::Schema* const> tables,
+                              std::string_view run_id) {
+  if (!valid_run_id(run_id)) throw DatabaseError(fmt::format("'{}' is not a valid run id", run_id));
+  RunFileSchema out;
+  for (const table::Schema* schema : tables) add_table(out, main, schema->name, run_id);
+  return out;
+}
+
+std::map<std::string, std::uint64_t> build_sqlite_run_file(const std::filesystem::path& path,
+                                                          const RunFileSchema& schema,
+                                                          std::span<const TableData> data) {
+  std::filesystem::remove(path);
+  std::map<std::string, std::uint64_t> rows;
+  {
+    const auto db = detail::create_sqlite_run_file(path.string());
+    db->execute("BEGIN");
+    for (const std::string& create : schema.tables) db->execute(create);
+    for (const TableData& table : data) {
+      auto loader = db->bulk_loader(*table.schema, table.schema->name, "");
+      table.write_rows(*loader);
+      loader->finish();
+      rows[table.schema->name] = loader->rows_written();
+    }
+    for (const std::string& create : schema.indexes) db->execute(create);
+
+    db->execute("COMMIT");
+  }
+  sync_file(path);
+  return rows;
+}
+
+}  // namespace marquee::store

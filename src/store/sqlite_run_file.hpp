@@ -1,0 +1,55 @@
+#pragma once
+// SQLite: one database file per run (docs/STORAGE.md, "SQLite: a file per
+// run"). A run's snapshot tables are written once into a new file beside the
+// database, with no journal, indexes built after the rows, then synced and
+// renamed into place; readers attach it read-only. Retiring a run deletes
+// the file. This replaced loading every run into shared tables keyed by
+// run_id: a load wrote each page twice (WAL, then checkpoint) and kept a
+// 23-byte run_id at the head of every index key (issue 11, docs/BENCHMARKS.md).
+//
+// The file's tables are those of the main database (its migrations stay the
+// one definition of the schema) with run_id turned into a generated column
+// holding the run id: stored nowhere, yet every query written against the
+// shared tables ("... WHERE run_id = $1") reads a run file unchanged.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/connection.hpp"
+#include "store/store.hpp"
+
+namespace marquee::store {
+
+// DIR/NAME.runs/ beside the database DIR/NAME, and a run's file in it.
+std::filesystem::path sqlite_runs_directory(const std::filesystem::path& database);
+std::filesystem::path sqlite_run_file(const std::filesystem::path& database, std::string_view run_id);
+
+// A file in the runs directory that no run needs: "<id>.sqlite" of a run not
+// in `live` (loaded or published), or "<id>.sqlite.loading-<pid>" of a load
+// whose process is gone. Other names are never touched.
+bool is_orphan_run_file(const std::string& file_name, const std::set<std::string>& live);
+
+// CREATE statements for a run file: its tables, then the indexes (built once
+// the rows are in). Derived from `main`'s tables named in `tables`: the same
+// columns, types and NOT NULL; run_id generated as the constant `run_id`; the
+// primary key (minus run_id) as a unique index; every other index minus run_id.
+struct RunFileSchema {
+  std::vector<std::string> tables;
+  std::vector<std::string> indexes;
+};
+RunFileSchema run_file_schema(Connection& main, std::span<const table::Schema* const> tables,
+                              std::string_view run_id);
+
+// Writes a new file at `path` (replacing any file there): the schema, the
+// rows of `data`, the indexes; then syncs it to disk. Returns the rows
+// written per table. Throws DatabaseError; the caller removes the file.
+std::map<std::string, std::uint64_t> build_sqlite_run_file(const std::filesystem::path& path,
+                                                          const RunFileSchema& schema,
+                                                          std::span<const TableData> data);
+
+}  // namespace marquee::store
