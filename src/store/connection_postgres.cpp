@@ -81,12 +81,19 @@ class CopyLoader : public table::TableWriter {
     active_ = false;
     if (pq().PQputCopyEnd(conn_, nullptr) != 1) fail("ending COPY");
     std::string error;
+    std::string copied;
     while (PGresult* r = pq().PQgetResult(conn_)) {
       if (pq().PQresultStatus(r) != PGRES_COMMAND_OK && error.empty()) error = trimmed(pq().PQresultErrorMessage(r));
+      if (pq().PQresultStatus(r) == PGRES_COMMAND_OK) copied = pq().PQcmdTuples(r);
       pq().PQclear(r);
     }
     if (!error.empty()) {
       throw DatabaseError(fmt::format("postgresql {}: loading {}: {}", target_, schema_.name, error));
+    }
+    // The server's own count ("COPY n"): the rows it stored, not only sent.
+    if (copied != std::to_string(rows_)) {
+      throw DatabaseError(fmt::format("postgresql {}: loading {}: sent {} rows, the server stored {}", target_,
+                                      schema_.name, rows_, copied));
     }
   }
   std::uint64_t rows_written() const override { return rows_; }

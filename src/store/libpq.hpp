@@ -18,7 +18,7 @@ namespace marquee::store {
   X(PQresultStatus) X(PQresultErrorMessage) X(PQclear) X(PQntuples) X(PQnfields) X(PQfname)       \
   X(PQftype) X(PQgetvalue) X(PQgetlength) X(PQgetisnull) X(PQputCopyData) X(PQputCopyEnd)         \
   X(PQgetResult) X(PQnotifies) X(PQfreemem) X(PQconsumeInput) X(PQsocket) X(PQtransactionStatus) \
-  X(PQsetNoticeProcessor)
+  X(PQsetNoticeProcessor) X(PQcmdTuples)
 
 struct LibPq {
 #define MARQUEE_LIBPQ_POINTER(name) decltype(&::name) name = nullptr;

@@ -3,8 +3,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 #include <regex>
 #include <set>
 
@@ -156,9 +161,9 @@ std::string partition_name(std::string_view table, std::string_view run_id) {
   return fmt::format("{}:{}", table, run_id);
 }
 
-Store::Store(std::unique_ptr<Connection> db) : db_(std::move(db)) {}
+Store::Store(std::unique_ptr<Connection> db, std::string url) : db_(std::move(db)), url_(std::move(url)) {}
 
-Store Store::open(const std::string& url) { return Store(connect(url)); }
+Store Store::open(const std::string& url) { return Store(connect(url), url); }
 
 bool Store::postgres() const { return db_->dialect() == "postgresql"; }
 
@@ -174,6 +179,7 @@ MigrationReport Store::migrate() {
 std::map<std::string, std::uint64_t> Store::load_run(const NewRun& run, std::span<const TableData> tables) {
   check_run_id(run.run_id);
   if (run_files()) return load_run_file(run, tables);
+  if (postgres() && !url_.empty()) return load_run_postgres(run, tables);
   // A retirement that a crash interrupted may have left this run's partitions.
   if (postgres()) drop_orphan_partitions();
   Transaction tx(*db_);
@@ -263,18 +269,98 @@ void Store::load_table(const TableData& data, const std::string& run_id) {
     loader->finish();
     return;
   }
-  // A plain table first: COPY into it takes no lock on the parent, and the
-  // CHECK constraint lets ATTACH skip scanning it. run_id is validated, so it
-  // can be a literal (DDL takes no parameters).
+  copy_partition(*db_, data, run_id);
+  attach_partition(table, run_id);
+}
+
+// A plain table first: COPY into it takes no lock on the parent, and the
+// CHECK constraint lets ATTACH skip scanning it. run_id is validated, so it
+// can be a literal (DDL takes no parameters). Its indexes (migration V004)
+// are built once the rows are in, each by one sort instead of grown row by
+// row (issue 11, docs/BENCHMARKS.md).
+std::uint64_t Store::copy_partition(Connection& db, const TableData& data, const std::string& run_id) {
+  const std::string& table = data.schema->name;
   const std::string partition = quote_identifier(partition_name(table, run_id));
-  db_->execute(fmt::format("CREATE TABLE {} (LIKE {} INCLUDING ALL)", partition, quote_identifier(table)));
-  db_->execute(fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK (run_id = '{}')", partition,
-                           quote_identifier(partition_name(table, run_id) + ":run"), run_id));
-  auto loader = db_->bulk_loader(*data.schema, partition_name(table, run_id), run_id);
+  db.execute(fmt::format("CREATE TABLE {} (LIKE {} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)", partition,
+                         quote_identifier(table)));
+  db.execute(fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK (run_id = '{}')", partition,
+                         quote_identifier(partition_name(table, run_id) + ":run"), run_id));
+  auto loader = db.bulk_loader(*data.schema, partition_name(table, run_id), run_id);
   data.write_rows(*loader);
   loader->finish();
-  db_->execute(fmt::format("ALTER TABLE {} ATTACH PARTITION {} FOR VALUES IN ('{}')",
-                           quote_identifier(table), partition, run_id));
+  const Param names[] = {table, partition_name(table, run_id)};
+  db.query("SELECT marquee_index_partition($1, $2)", names);
+  return loader->rows_written();
+}
+
+void Store::attach_partition(const std::string& table, const std::string& run_id) {
+  db_->execute(fmt::format("ALTER TABLE {} ATTACH PARTITION {} FOR VALUES IN ('{}')", quote_identifier(table),
+                           quote_identifier(partition_name(table, run_id)), run_id));
+}
+
+// Tables are copied on several sessions at once, each committing its own
+// plain table: one COPY keeps one server process busy, and the client's
+// encoding waits on it. Until the last transaction below attaches them,
+// nothing reads these tables; a failed or killed load leaves them to
+// drop_orphan_partitions.
+std::map<std::string, std::uint64_t> Store::load_run_postgres(const NewRun& run, std::span<const TableData> tables) {
+  drop_orphan_partitions();
+  if (const auto status = run_status(*db_, run.run_id, false); status && *status != "retired") {
+    throw already_loaded(*db_, run.run_id, *status);
+  }
+  std::map<std::string, std::uint64_t> rows;
+  try {
+    copy_in_parallel(tables, run.run_id, rows);
+    Transaction tx(*db_);
+    const auto status = run_status(*db_, run.run_id, true);
+    if (status && *status != "retired") throw already_loaded(*db_, run.run_id, *status);
+    for (const TableData& data : tables) attach_partition(data.schema->name, run.run_id);
+    record_loaded(run, status, false);
+    tx.commit();
+  } catch (...) {
+    try {
+      drop_orphan_partitions();
+    } catch (...) {
+      // The next load or retirement drops them.
+    }
+    throw;
+  }
+  return rows;
+}
+
+void Store::copy_in_parallel(std::span<const TableData> tables, const std::string& run_id,
+                             std::map<std::string, std::uint64_t>& rows) {
+  std::size_t sessions = 4;
+  if (const char* text = std::getenv("MARQUEE_PG_LOAD_CONNECTIONS"); text && *text) {
+    sessions = static_cast<std::size_t>(std::clamp(std::atoi(text), 1, 16));
+  }
+  sessions = std::min(sessions, tables.size());
+  std::atomic<std::size_t> next{0};
+  std::mutex mutex;
+  std::exception_ptr failure;
+  const auto work = [&] {
+    try {
+      auto db = connect(url_);
+      for (std::size_t i = next++; i < tables.size(); i = next++) {
+        {
+          const std::lock_guard lock(mutex);
+          if (failure) return;
+        }
+        db->begin();
+        const std::uint64_t n = copy_partition(*db, tables[i], run_id);
+        db->commit();
+        const std::lock_guard lock(mutex);
+        rows[tables[i].schema->name] = n;
+      }
+    } catch (...) {
+      const std::lock_guard lock(mutex);
+      if (!failure) failure = std::current_exception();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < sessions; ++i) threads.emplace_back(work);
+  for (std::thread& thread : threads) thread.join();
+  if (failure) std::rethrow_exception(failure);
 }
 
 PublishedRun Store::publish(const std::string& run_id) {
@@ -407,7 +493,7 @@ void Store::drop_partition(const std::string& table, const std::string& partitio
 // that was interrupted (loads are transactional and leave none).
 void Store::drop_orphan_partitions() {
   std::set<std::string> tables;
-  for (const table::Schema* schema : snapshot_tables()) tables.insert(schema->name);
+  for (const table::Schema* schema : all_tables()) tables.insert(schema->name);
   const Result live = db_->query("SELECT run_id FROM runs WHERE status IN ('loaded', 'published')");
   std::set<std::string> live_runs;
   for (const auto& row : live.rows) live_runs.insert(row[0].value_or(""));

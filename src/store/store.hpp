@@ -90,7 +90,9 @@ class RunStateError : public DatabaseError {
 
 class Store {
  public:
-  explicit Store(std::unique_ptr<Connection> db);
+  // `url`, when given, lets a PostgreSQL load open more sessions: its tables
+  // are then copied on several connections at once (load_run).
+  explicit Store(std::unique_ptr<Connection> db, std::string url = {});
   // connect(url) and wrap it.
   static Store open(const std::string& url);
 
@@ -103,7 +105,11 @@ class Store {
 
   // Loads a whole run (see above). Throws RunAlreadyLoaded if it is loaded or
   // published (nothing changes); a retired run is loaded again. Returns the
-  // rows loaded per table.
+  // rows loaded per table. PostgreSQL with a url: up to
+  // MARQUEE_PG_LOAD_CONNECTIONS (default 4) tables at once, each on a session
+  // of its own, into plain tables that nothing reads; then one transaction
+  // attaches them all and records the run. write_rows may then run on
+  // several threads at once (each TableData's on one).
   std::map<std::string, std::uint64_t> load_run(const NewRun& run, std::span<const TableData> tables);
 
   // Serves `run_id` (loaded or already published). Throws RunStateError if
@@ -132,12 +138,18 @@ class Store {
   bool has_own_file(const std::string& run_id);
   void drop_orphan_run_files();
   void load_table(const TableData& data, const std::string& run_id);
+  std::map<std::string, std::uint64_t> load_run_postgres(const NewRun& run, std::span<const TableData> tables);
+  std::uint64_t copy_partition(Connection& db, const TableData& data, const std::string& run_id);
+  void attach_partition(const std::string& table, const std::string& run_id);
+  void copy_in_parallel(std::span<const TableData> tables, const std::string& run_id,
+                        std::map<std::string, std::uint64_t>& rows);
   void drop_run_rows(const std::string& run_id);
   void drop_partition(const std::string& table, const std::string& partition);
   void drop_orphan_partitions();
   bool postgres() const;
 
   std::unique_ptr<Connection> db_;
+  std::string url_;
   std::optional<bool> run_files_;
 };
 

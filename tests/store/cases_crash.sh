@@ -29,7 +29,14 @@ crash_at() {  # crash_at POINT
       assert_eq "$(sql "SELECT status FROM runs WHERE run_id = '$killed'")" "loaded" "killed before publishing" ;;
   esac
   if [[ "$BACKEND" == postgresql && "$point" == load ]]; then
-    assert_eq "$(sql "SELECT COUNT(*) FROM pg_class WHERE relname LIKE '%:$killed'")" "0" "no partitions of the killed load"
+    # Its tables are copied on several sessions, each committing a plain
+    # table; only the last transaction attaches them. None is a partition.
+    assert_eq "$(sql "SELECT COUNT(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                      WHERE c.relname LIKE '%:$killed'")" "0" "no partition of the killed load is attached"
+  fi
+  if [[ "$BACKEND" == sqlite && "$point" == load ]]; then
+    # Killed while writing its run file, which is not yet named as a run's.
+    assert_eq "$(ls "$DATA/marquee.db.runs" | grep -c "^$killed.sqlite.loading-")" "1" "the killed load's unfinished file"
   fi
 
   # The next job succeeds, cleans up, and is served.
@@ -44,8 +51,17 @@ crash_at() {  # crash_at POINT
     load) [[ ! -e "$DATA/runs/$killed" ]] || fail "never-loaded run directory kept after $point" ;;
     publish) [[ -d "$DATA/runs/$killed" ]] || fail "the loaded (unpublished) run's directory was removed" ;;
   esac
+  if [[ "$point" == load ]]; then
+    # The next job dropped what the killed load had written.
+    if [[ "$BACKEND" == postgresql ]]; then
+      assert_eq "$(sql "SELECT COUNT(*) FROM pg_class WHERE relname LIKE '%:$killed'")" "0" "no table of the killed load left"
+    else
+      assert_eq "$(ls "$DATA/marquee.db.runs" | grep -c "^$killed" || true)" "0" "no file of the killed load left"
+    fi
+  fi
   if [[ "$BACKEND" == sqlite ]]; then
     assert_eq "$(sql "PRAGMA integrity_check")" "ok" "SQLite integrity after kill at $point"
+    assert_eq "$(run_sql "$r3" "PRAGMA integrity_check")" "ok" "the next run's file is sound after kill at $point"
   fi
 }
 
