@@ -203,7 +203,10 @@ if growth:
 
 # ---- load ---------------------------------------------------------------------------------
 
-loads = [e for e in index if "json" in e and ("load" in e["section"] or e["section"].startswith("marquee run"))]
+loads = [e for e in index if "json" in e and ("load" in e["section"] or e["section"].startswith("marquee run"))
+         and not e["section"].startswith("load real-shaped")]
+load_real = [e for e in index if "json" in e and e["section"].startswith("load real-shaped")]
+retires = [e for e in index if e.get("section") == "retire"]
 w("")
 w("## Load into the database")
 w("")
@@ -216,6 +219,20 @@ if not loads:
     w("Not yet measured (see below).")
 for entry in loads:
     timed_section(entry)
+
+if load_real:
+    w("")
+    w("Issue 11's target: `marquee run` (ETL, load, publish, retention) at most 1.5x `marquee etl` alone, on "
+      "the real-shaped input, in the same section (a fresh data directory, and database, before every run). "
+      "SQLite writes each run into a file of its own with no journal and builds its indexes after the rows "
+      "(docs/STORAGE.md); PostgreSQL copies the tables on up to four sessions at once into plain tables, "
+      "builds their indexes after the rows, and attaches them in one transaction.")
+for entry in load_real:
+    timed_section(entry, baseline_name="marquee etl (Parquet)")
+if retires:
+    w("")
+    w("Retiring a run of that size (the second of two runs with `--keep 1`, as the job reports it): " +
+      ", ".join(f"{e['name']} {e['ms']} ms" for e in retires) + ".")
 
 # The 100x loads are timed as whole `marquee run`s; the ETL alone was timed above.
 etl_100x = median_of("etl 100x", "marquee etl (Parquet)")

@@ -259,6 +259,60 @@ load_benchmarks() {
   HAVE_PG=$have_pg
 }
 
+# Issue 11's load target, on the real-shaped input: `marquee run` end to end
+# against `marquee etl` alone, in the same hyperfine section, into SQLite and
+# into PostgreSQL (a fresh data directory and database before every run). Then
+# retirement: a second run with --keep 1 retires the first, and says how long
+# that took ("retention: retired 1 run(s) in N ms").
+load_real_shaped_benchmarks() {
+  local copies=100
+  [[ "$QUICK" == 1 ]] && copies=10
+  local file=$DATA/real_shaped_${copies}x.csv out=$WORK/out/load-real
+  if [[ ! -f "$file" ]]; then
+    skip "load real-shaped" "$file not built (see etl real-shaped)"
+    return
+  fi
+  local cmds=("marquee etl (Parquet)" "$M etl $file --out $out/etl"
+    "marquee run into SQLite" "$M run $file --data-dir $out/sqlite --keep 1")
+  local fresh="rm -rf $out"
+  if ((${HAVE_PG:-0})); then
+    fresh="bash -c '$PG_BIN/dropdb --if-exists bench && $PG_BIN/createdb bench && rm -rf $out'"
+    cmds+=("marquee run into PostgreSQL" "$M run $file --data-dir $out/pg --keep 1 --db $PG_URL")
+  else
+    skip "load real-shaped into PostgreSQL" "no PostgreSQL server (see load 1x)"
+  fi
+  log "timing: load real-shaped ${copies}x"
+  local slug="load_real_shaped"
+  local args=() i
+  for ((i = 0; i < ${#cmds[@]}; i += 2)); do args+=(-n "${cmds[i]}" "${cmds[i + 1]}"); done
+  if hyperfine -N --style basic --runs "$BIG_RUNS" --prepare "$fresh" --export-json "$RESULTS/$slug.json" "${args[@]}" >&2; then
+    printf '{"section": "%s", "json": "%s.json", "bytes": %s}\n' "load real-shaped ${copies}x: marquee run against marquee etl" \
+      "$slug" "$(stat -L -c %s "$file")" >>"$RESULTS/index.jsonl"
+  else
+    skip "load real-shaped" "a command failed (see the log)"
+  fi
+  retire_time "SQLite" "$file" "$out/retire-sqlite"
+  if ((${HAVE_PG:-0})); then
+    bash -c "$PG_BIN/dropdb --if-exists bench && $PG_BIN/createdb bench"
+    retire_time "PostgreSQL" "$file" "$out/retire-pg" --db "$PG_URL"
+  fi
+  rm -rf "$out"
+}
+
+# retire_time DATABASE FILE DATA_DIR [--db URL]: two runs of FILE; the second
+# (--keep 1) retires the first.
+retire_time() {
+  local name=$1 file=$2 dir=$3 ms
+  shift 3
+  "$M" run "$file" --data-dir "$dir" "$@" >/dev/null 2>&1 || { skip "retire ($name)" "first run failed"; return; }
+  ms=$("$M" run "$file" --data-dir "$dir" --keep 1 "$@" 2>&1 | sed -n 's/.*retention: retired 1 run(s) in \([0-9]*\) ms.*/\1/p')
+  if [[ -n "$ms" ]]; then
+    printf '{"section": "retire", "name": "%s", "ms": %s}\n' "$name" "$ms" >>"$RESULTS/index.jsonl"
+  else
+    skip "retire ($name)" "the second run did not report a retirement"
+  fi
+}
+
 # 100x: the whole pipeline into PostgreSQL and into SQLite once each (about
 # 3.5 minutes each; the report subtracts the ETL's time to give the load's).
 # BENCH_SQLITE_100X=0 leaves SQLite out. Timed after the API: for a minute
@@ -460,6 +514,7 @@ main() {
   ratings_benchmarks || skip "etl with ratings" "failed; see the log above"
   micro_benchmarks
   load_benchmarks || skip "load" "failed; see the log above"
+  load_real_shaped_benchmarks || skip "load real-shaped" "failed; see the log above"
   api_benchmarks || skip "api" "failed; see the log above"
   load_100x_benchmarks || skip "load 100x" "failed; see the log above"
   local report=${BENCH_REPORT:-$ROOT/docs/BENCHMARKS.md}

