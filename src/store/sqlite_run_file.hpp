@@ -30,24 +30,34 @@ std::filesystem::path sqlite_runs_directory(const std::filesystem::path& databas
 std::filesystem::path sqlite_run_file(const std::filesystem::path& database, std::string_view run_id);
 
 // A file in the runs directory that no run needs: "<id>.sqlite" of a run not
-// in `live` (loaded or published), or "<id>.sqlite.loading-<pid>" of a load
-// whose process is gone. Other names are never touched.
+// in `live` (loaded or published), or "<id>.sqlite.loading-<pid>[.part]" of
+// a load whose process is gone. Other names are never touched.
 bool is_orphan_run_file(const std::string& file_name, const std::set<std::string>& live);
 
-// CREATE statements for a run file: its tables, then the indexes (built once
-// the rows are in). Derived from `main`'s tables named in `tables`: the same
-// columns, types and NOT NULL; run_id generated as the constant `run_id`; the
-// primary key (minus run_id) as a unique index; every other index minus run_id.
+// CREATE statements for a run file, per table, derived from `main`'s tables
+// named in `tables`: the same columns, types and NOT NULL; the primary key
+// (minus run_id) as the table's own key (WITHOUT ROWID) when it is
+// composite, as a unique index otherwise; every other index minus run_id;
+// and run_id, a VIRTUAL column generated as the constant `run_id`, added
+// last (ALTER TABLE), once the rows are in, so it is the last column.
+struct RunFileTable {
+  std::string name;
+  std::string create;
+  std::vector<std::string> indexes;  // built once the rows are in
+  std::string add_run_id;            // empty when the table has none
+};
 struct RunFileSchema {
-  std::vector<std::string> tables;
-  std::vector<std::string> indexes;
+  std::vector<RunFileTable> tables;
 };
 RunFileSchema run_file_schema(Connection& main, std::span<const table::Schema* const> tables,
                               std::string_view run_id);
 
 // Writes a new file at `path` (replacing any file there): the schema, the
-// rows of `data`, the indexes; then syncs it to disk. Returns the rows
-// written per table. Throws DatabaseError; the caller removes the file.
+// rows of `data`, the indexes; then syncs it to disk. Two threads build it,
+// each about half of the tables by TableData::cost (write_rows runs on
+// both). Every table of `schema` is created, empty when `data` has none for
+// it. Returns the rows written per table. Throws DatabaseError; the caller
+// removes the file.
 std::map<std::string, std::uint64_t> build_sqlite_run_file(const std::filesystem::path& path,
                                                           const RunFileSchema& schema,
                                                           std::span<const TableData> data);

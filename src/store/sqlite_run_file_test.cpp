@@ -63,7 +63,7 @@ class RunFileTest : public testing::BackendTest {
 
 TEST_P(RunFileTest, TheRunsRowsAreInItsFileOnlyWithRunIdGeneratedAndKeysEnforced) {
   store_->load_run(new_run("r1"), sample_tables(0));
-  EXPECT_EQ(files(), (std::set<std::string>{"r1.sqlite"}));
+  EXPECT_EQ(files(), (std::set<std::string>{"r1.sqlite"}));  // the second part merged and removed
   EXPECT_EQ(count(store_->db(), "SELECT COUNT(*) FROM main.movie"), 0);
   EXPECT_EQ(movies_of(store_->db(), "r1"), kRows);
   EXPECT_EQ(store_->db().query("SELECT storage FROM runs WHERE run_id = 'r1'").rows.at(0).at(0), "file");
@@ -120,10 +120,12 @@ TEST_P(RunFileTest, RetentionRemovesOrphanFilesOnly) {
   store_->load_run(new_run("r1"), sample_tables(0));
   const auto directory = sqlite_runs_directory(database());
   const std::string mine = fmt::format("r9.sqlite.loading-{}", ::getpid());  // a load in progress
-  for (const std::string name : {"ghost.sqlite", "r8.sqlite.loading-999999999", "notes.txt", mine.c_str()})
+  const std::string mine_part = mine + ".part";
+  for (const std::string name : {"ghost.sqlite", "r8.sqlite.loading-999999999", "r8.sqlite.loading-999999999.part",
+                                 "notes.txt", "r7.sqlite.loading-12x", mine.c_str(), mine_part.c_str()})
     std::ofstream(directory / name) << "x";
   store_->retire_old_runs(5);
-  EXPECT_EQ(files(), (std::set<std::string>{"r1.sqlite", "notes.txt", mine}));
+  EXPECT_EQ(files(), (std::set<std::string>{"r1.sqlite", "notes.txt", "r7.sqlite.loading-12x", mine, mine_part}));
 }
 
 TEST_P(RunFileTest, ALoadedRunWithoutItsFileIsAnErrorNamingTheFile) {

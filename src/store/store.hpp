@@ -68,6 +68,9 @@ struct PublishedRun {
 struct TableData {
   const table::Schema* schema = nullptr;
   std::function<void(table::TableWriter&)> write_rows;
+  // Roughly what loading it costs, e.g. its Parquet file's size; loads that
+  // spread tables over threads balance by it. 0 = unknown (cheap).
+  std::uint64_t cost = 0;
 };
 
 struct NewRun {

@@ -11,10 +11,10 @@ run_content() {
       # Without the lineage columns (the last two): a corrected run traces base
       # movies to the base input and corrected ones to the corrections file,
       # where a full run traces all to its one input (docs/DATA_MODEL.md).
-      run_sql "$1" "SELECT * FROM $t WHERE run_id = '$1'" | cut -d'|' -f2- | rev | cut -d'|' -f3- | rev | LC_ALL=C sort
+      run_sql "$1" "SELECT $(columns_of $t) FROM $t WHERE run_id = '$1'" | rev | cut -d'|' -f3- | rev | LC_ALL=C sort
       continue
     fi
-    run_sql "$1" "SELECT * FROM $t WHERE run_id = '$1'" | cut -d'|' -f2- | LC_ALL=C sort
+    run_sql "$1" "SELECT $(columns_of $t) FROM $t WHERE run_id = '$1'" | LC_ALL=C sort
   done
 }
 

@@ -73,6 +73,17 @@ run_sql() {
   fi
 }
 
+# The columns of table $1 but run_id, in the table's order, comma-separated
+# (a SQLite run file has run_id last, the shared tables first).
+columns_of() {
+  if [[ "$BACKEND" == postgresql ]]; then
+    sql "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns
+         WHERE table_schema = current_schema() AND table_name = '$1' AND column_name <> 'run_id'"
+  else
+    sql "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info('$1') WHERE name <> 'run_id' ORDER BY cid)"
+  fi
+}
+
 SNAPSHOT_TABLES="movie company genre country language collection movie_company movie_genre movie_country movie_language company_year company_year_genre genre_year"
 
 # A digest of everything a reader sees: the published pointer and every row
