@@ -18,15 +18,7 @@ namespace {
 
 constexpr int kRows = 7;
 
-std::vector<TableData> sample_tables(int seed) {
-  std::vector<TableData> tables;
-  for (const table::Schema* schema : snapshot_tables()) {
-    tables.push_back({schema, [schema, seed](table::TableWriter& w) {
-                        testing::write_owned(w, testing::sample_rows(*schema, kRows, seed));
-                      }});
-  }
-  return tables;
-}
+std::vector<TableData> sample_tables(int seed) { return testing::sample_tables(seed, kRows); }
 
 NewRun new_run(const std::string& id) { return {id, "2024-01-01T00:00:00.000Z", R"({"tables": {}})"}; }
 

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "store/connection.hpp"
+#include "store/store.hpp"
 #include "table/cell.hpp"
 #include "table/memory_sink.hpp"
 
@@ -111,6 +112,17 @@ inline void write_owned(table::TableWriter& writer, const std::vector<table::Own
     }
     writer.write_row(cells);
   }
+}
+
+// Every snapshot table with `rows` sample rows (seed as in sample_rows).
+inline std::vector<TableData> sample_tables(int seed, int rows) {
+  std::vector<TableData> tables;
+  for (const table::Schema* schema : snapshot_tables()) {
+    tables.push_back({schema, [schema, seed, rows](table::TableWriter& w) {
+                        write_owned(w, sample_rows(*schema, rows, seed));
+                      }});
+  }
+  return tables;
 }
 
 inline std::string backend_name(const ::testing::TestParamInfo<std::string>& info) { return info.param; }

@@ -27,7 +27,6 @@ Usage: oracle_ratings.py MOVIES_CSV LINKS_CSV RATINGS_CSV  (prints a summary)
 """
 import hashlib
 import os
-import re
 import sys
 from collections import Counter, OrderedDict
 from fractions import Fraction
@@ -36,9 +35,9 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 import oracle as movies_oracle  # noqa: E402
 
-DIGITS_RE = re.compile(r"[0-9]+\Z")
-DECIMAL_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?\Z")
-INT64_MAX = 2**63 - 1
+# The movies oracle's number rules, which the ratings and links files share.
+DIGITS_RE = movies_oracle.DIGITS_RE
+DECIMAL_RE = movies_oracle.DECIMAL_RE
 
 SCHEMAS = OrderedDict([
     ("movie_rating", [("movie_id", "int64"), ("rating_count", "int64"), ("rating_sum", "double"),
@@ -47,11 +46,7 @@ SCHEMAS = OrderedDict([
 ])
 
 
-def non_negative_int(text):
-    if not DIGITS_RE.match(text):
-        return None
-    value = int(text)
-    return value if value <= INT64_MAX else None
+non_negative_int = movies_oracle.parse_int64  # digits only, at most INT64_MAX
 
 
 def positive_int(text):
