@@ -62,6 +62,8 @@ void fsync_all(const std::vector<std::filesystem::path>& paths) {
 
 }  // namespace
 
+void fsync_file(const std::filesystem::path& path) { fsync_path(path); }
+
 void fsync_directory(const std::filesystem::path& dir) {
   const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) throw_errno("cannot open directory", dir);

@@ -45,6 +45,8 @@ class AtomicFile {
 
 // fsyncs a directory so that renames inside it are durable.
 void fsync_directory(const std::filesystem::path& dir);
+// fsyncs a file written by other means (e.g. by SQLite without syncs).
+void fsync_file(const std::filesystem::path& path);
 
 // Batches the durability work of many AtomicFiles. Each fsync costs a
 // journal commit (a few ms on a virtual disk), and a job writes a dozen

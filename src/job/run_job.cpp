@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "common/atomic_file.hpp"
+#include "common/path_guard.hpp"
 #include "common/error.hpp"
 #include "diff/run_diff.hpp"
 #include "input/byte_source.hpp"
@@ -66,19 +67,9 @@ class Session {
 
 // Removes a staging directory unless it was committed: a failed job leaves
 // nothing (a killed one leaves it to the next job's stale-staging cleanup).
-class StagingGuard {
+class StagingGuard : public PathGuard {
  public:
-  explicit StagingGuard(fs::path path) : path_(std::move(path)) { fs::create_directories(path_); }
-  ~StagingGuard() {
-    if (!path_.empty()) {
-      std::error_code ignored;
-      fs::remove_all(path_, ignored);
-    }
-  }
-  void release() { path_.clear(); }
-
- private:
-  fs::path path_;
+  explicit StagingGuard(const fs::path& path) : PathGuard(path) { fs::create_directories(path); }
 };
 
 // The `parquet` test pause: after the first table file is complete.

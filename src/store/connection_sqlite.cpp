@@ -294,7 +294,7 @@ class SqliteConnection : public Connection {
   bool run_has_own_file(std::string_view run_id) {
     if (!storage_column_) {
       // Before migration V004 every run is in this database's own tables.
-      storage_column_ = !query("SELECT 1 FROM pragma_table_info('runs') WHERE name = 'storage'", {}).rows.empty();
+      storage_column_ = runs_have_storage(*this);
       if (!*storage_column_) {
         storage_column_.reset();
         return false;

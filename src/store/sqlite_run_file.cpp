@@ -1,6 +1,5 @@
 #include "store/sqlite_run_file.hpp"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -11,11 +10,13 @@
 #include <mutex>
 #include <thread>
 #include <cstdlib>
-#include <cstring>
+#include <system_error>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "common/atomic_file.hpp"
+#include "common/path_guard.hpp"
 #include "store/value_text.hpp"
 
 namespace marquee::store {
@@ -106,16 +107,18 @@ RunFileTable make_table(Connection& main, const std::string& table, std::string_
 // With no journal and synchronous=OFF nothing reached the disk for sure:
 // the file must be durable before the rename that makes it a run.
 void sync_file(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    const int error = errno;
-    if (fd >= 0) ::close(fd);
-    throw DatabaseError(fmt::format("cannot sync run file {}: {}", path.string(), std::strerror(error)));
+  try {
+    fsync_file(path);
+  } catch (const std::system_error& e) {
+    throw DatabaseError(fmt::format("cannot sync run file {}: {}", path.string(), e.what()));
   }
-  ::close(fd);
 }
 
 }  // namespace
+
+bool runs_have_storage(Connection& db) {
+  return !db.query("SELECT 1 FROM pragma_table_info('runs') WHERE name = 'storage'").rows.empty();
+}
 
 std::filesystem::path sqlite_runs_directory(const std::filesystem::path& database) {
   return database.parent_path() / (database.filename().string() + ".runs");
@@ -204,13 +207,7 @@ std::map<std::string, std::uint64_t> build_sqlite_run_file(const std::filesystem
   const std::filesystem::path second = path.string() + ".part";
   std::filesystem::remove(path);
   std::filesystem::remove(second);
-  struct RemoveSecond {
-    const std::filesystem::path& path;
-    ~RemoveSecond() {
-      std::error_code ignored;
-      std::filesystem::remove(path, ignored);
-    }
-  } remove_second{second};
+  const PathGuard remove_second(second);  // merged in, or not needed: never kept
 
   const auto parts = split(data);
   std::map<std::string, std::uint64_t> rows;

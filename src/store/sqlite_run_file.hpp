@@ -25,6 +25,10 @@
 
 namespace marquee::store {
 
+// Whether the SQLite database `db` has runs.storage (migration V004), i.e.
+// whether any run can have a file of its own.
+bool runs_have_storage(Connection& db);
+
 // DIR/NAME.runs/ beside the database DIR/NAME, and a run's file in it.
 std::filesystem::path sqlite_runs_directory(const std::filesystem::path& database);
 std::filesystem::path sqlite_run_file(const std::filesystem::path& database, std::string_view run_id);

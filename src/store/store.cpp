@@ -1,6 +1,5 @@
 #include "store/store.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +15,8 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "common/atomic_file.hpp"
+#include "common/path_guard.hpp"
 #include "model/ratings.hpp"
 #include "model/tables.hpp"
 #include "rollup/rollups.hpp"
@@ -94,30 +95,6 @@ std::optional<std::string> run_status(Connection& db, const std::string& run_id,
 RunAlreadyLoaded already_loaded(Connection& db, const std::string& run_id, const std::string& status) {
   return RunAlreadyLoaded(fmt::format("run {} is already loaded (status {}) in {}; not loaded again", run_id,
                                       status, db.target()));
-}
-
-// Removes a file unless released: a run file that did not become a run.
-class FileGuard {
- public:
-  explicit FileGuard(std::filesystem::path path) : path_(std::move(path)) {}
-  ~FileGuard() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove(path_, ignored);
-  }
-  FileGuard(const FileGuard&) = delete;
-  FileGuard& operator=(const FileGuard&) = delete;
-  void release() { path_.clear(); }
-
- private:
-  std::filesystem::path path_;
-};
-
-// A rename is durable once its directory is synced.
-void sync_directory(const std::filesystem::path& directory) {
-  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
 }
 
 std::vector<const table::Schema*> all_tables() {
@@ -205,7 +182,7 @@ std::map<std::string, std::uint64_t> Store::load_run_file(const NewRun& run, std
   const std::filesystem::path target = sqlite_run_file(db_->target(), run.run_id);
   std::filesystem::create_directories(target.parent_path());
   const std::filesystem::path building = target.string() + fmt::format(".loading-{}", ::getpid());
-  FileGuard building_guard(building);
+  PathGuard building_guard(building);  // a run file that did not become a run
   const auto rows = build_sqlite_run_file(building, run_file_schema(*db_, all_tables(), run.run_id), tables);
 
   Transaction tx(*db_);
@@ -213,30 +190,32 @@ std::map<std::string, std::uint64_t> Store::load_run_file(const NewRun& run, std
   if (status && *status != "retired") throw already_loaded(*db_, run.run_id, *status);
   std::filesystem::rename(building, target);
   building_guard.release();
-  FileGuard target_guard(target);
-  sync_directory(target.parent_path());
+  PathGuard target_guard(target);
+  try {
+    fsync_directory(target.parent_path());  // the rename is durable before the run is recorded
+  } catch (const std::system_error& e) {
+    throw DatabaseError(fmt::format("run file {}: {}", target.string(), e.what()));
+  }
   record_loaded(run, status, true);
   tx.commit();
   target_guard.release();
   return rows;
 }
 
+// own_file: a SQLite run file (storage 'file'); otherwise runs.storage, where
+// it exists, keeps its default, 'shared'.
 void Store::record_loaded(const NewRun& run, const std::optional<std::string>& status, bool own_file) {
   const Param values[] = {run.run_id, run.created_at, run.manifest, utc_now()};
-  const std::string storage = run_files() ? fmt::format(", storage = '{}'", own_file ? "file" : "shared") : "";
   if (status) {
     db_->query(fmt::format("UPDATE runs SET status = 'loaded', created_at = $2, manifest = $3, loaded_at = $4, "
                            "published_at = NULL, retired_at = NULL{} WHERE run_id = $1",
-                           storage),
+                           own_file ? ", storage = 'file'" : ""),
                values);
   } else {
-    db_->query("INSERT INTO runs (run_id, created_at, status, manifest, loaded_at) "
-               "VALUES ($1, $2, 'loaded', $3, $4)",
+    db_->query(fmt::format("INSERT INTO runs (run_id, created_at, status, manifest, loaded_at{}) "
+                           "VALUES ($1, $2, 'loaded', $3, $4{})",
+                           own_file ? ", storage" : "", own_file ? ", 'file'" : ""),
                values);
-    if (!storage.empty()) {
-      const Param id[] = {run.run_id};
-      db_->query(fmt::format("UPDATE runs SET {} WHERE run_id = $1", storage.substr(2)), id);
-    }
   }
 }
 
@@ -245,7 +224,7 @@ void Store::record_loaded(const NewRun& run, const std::optional<std::string>& s
 bool Store::run_files() {
   if (postgres() || db_->target() == ":memory:") return false;
   if (!run_files_) {
-    run_files_ = !db_->query("SELECT 1 FROM pragma_table_info('runs') WHERE name = 'storage'").rows.empty();
+    run_files_ = runs_have_storage(*db_);
     if (!*run_files_) {
       run_files_.reset();  // asked again: a migration may come later
       return false;
