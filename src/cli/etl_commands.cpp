@@ -36,6 +36,7 @@ struct EtlArgs {
   // Validation threads; the output does not depend on it.
   std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
   std::size_t max_record_bytes = csv::kDefaultMaxRecordBytes;
+  std::size_t rollup_memory_mib = job::kDefaultRollupMemory >> 20;
   std::string ratings, links;
 };
 
@@ -54,6 +55,7 @@ void add_etl(CLI::App& app, EtlArgs& args) {
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{256}));
   add_max_record_bytes_option(cmd, args.max_record_bytes);
+  add_rollup_memory_option(cmd, args.rollup_memory_mib);
   add_ratings_options(cmd, args.ratings, args.links);
 }
 
@@ -111,6 +113,7 @@ int run_etl(const EtlArgs& args) {
   options.format = args.format;
   options.max_reject_ratio = args.max_reject_ratio;
   options.threads = args.threads;
+  options.rollup_memory = args.rollup_memory_mib << 20;
   options.csv.max_record_bytes = args.max_record_bytes;
   options.ratings = {args.ratings, args.links};
   options.make_sink = table_sink_factory(args);

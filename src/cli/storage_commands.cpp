@@ -93,6 +93,7 @@ struct RunArgs {
   std::string compression = "zstd";
   std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
   std::size_t max_record_bytes = csv::kDefaultMaxRecordBytes;
+  std::size_t rollup_memory_mib = job::kDefaultRollupMemory >> 20;
   std::size_t keep = 5;
   bool no_publish = false;
   std::string base;
@@ -124,6 +125,7 @@ void add_run(CLI::App& app, RunArgs& args) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{256}))
       ->capture_default_str();
   add_max_record_bytes_option(cmd, args.max_record_bytes);
+  add_rollup_memory_option(cmd, args.rollup_memory_mib);
   cmd->add_flag("--no-publish", args.no_publish, "Load the run but keep serving the published one");
   cmd->add_option("--base", args.base,
                   "Apply INPUT as corrections on top of this run: 'published' or a run id");
@@ -149,6 +151,7 @@ int run_run(const RunArgs& args) {
   options.max_reject_ratio = args.max_reject_ratio;
   options.compression = parquet::parse_compression(args.compression);
   options.threads = args.threads;
+  options.rollup_memory = args.rollup_memory_mib << 20;
   options.max_record_bytes = args.max_record_bytes;
   options.ratings = {args.ratings, args.links};
   options.keep = args.keep;

@@ -32,6 +32,12 @@ class ChunkedVector {
     if (n > size_) size_ = n;
   }
 
+  // Frees every chunk.
+  void clear() {
+    std::vector<std::unique_ptr<T[]>>().swap(chunks_);
+    size_ = 0;
+  }
+
   T& operator[](std::size_t i) { return chunks_[i >> kChunkBits][i & (kChunk - 1)]; }
   const T& operator[](std::size_t i) const { return chunks_[i >> kChunkBits][i & (kChunk - 1)]; }
   std::size_t size() const { return size_; }

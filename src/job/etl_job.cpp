@@ -347,6 +347,7 @@ EtlResult run_etl(const EtlOptions& options) {
   rollup::Rollups rollups;
   rollup::RatingRollups rating_rollups;  // outlives the rollups' writes
   if (ratings) rollups.set_ratings(&rating_rollups);
+  rollups.set_spill(options.out_dir, options.rollup_memory);
 
   Counts counts;
   RecordConsumer consumer(log, diagnostics, builder, counts);
@@ -419,16 +420,29 @@ EtlResult run_etl(const EtlOptions& options) {
   const auto write_started = Clock::now();
   if (m.succeeded) {
     sink->set_file_metadata(table::marquee_file_metadata(options.run_id, m.input_sha256));
-    auto rows = finish_tables(tables, builder, rollups, *durable, options.threads > 1);
+    TableRows rows;
+    try {
+      rows = finish_tables(tables, builder, rollups, *durable, options.threads > 1);
+    } catch (const std::overflow_error& e) {
+      // Only the merge of spilled rollup parts overflows this late (adding
+      // checks every total at its movie): fail the run as a SumOverflow would.
+      overflow = fmt::format("{}; found when merging the rollups' spilled parts, where no one movie is to "
+                             "blame", e.what());
+      log.report(model::Diagnostic{model::Severity::Error, model::Reason::SumOverflow, 0, std::nullopt,
+                                   std::nullopt, *overflow, ""});
+      m.succeeded = false;
+    }
     for (const auto& [name, n] : rows) {
       m.tables.push_back({name, "tables/" + name + "." + sink->extension(), n});
     }
-    if (ratings) {
+    if (ratings && m.succeeded) {
       for (const auto& [name, n] : ratings->write_tables(tables)) {
         m.tables.push_back({name, "tables/" + name + "." + sink->extension(), n});
       }
     }
-  } else {
+  }
+  if (!m.succeeded) {
+    m.tables.clear();
     result.exit_code = 1;
     m.failure = overflow ? *overflow : ratings_failure ? *ratings_failure : fmt::format("{} of {} records rejected ({:.4f}%), above --max-reject-ratio {}",
                             counts.rejected, counts.records_read,

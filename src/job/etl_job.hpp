@@ -22,6 +22,8 @@ namespace marquee::job {
 // Makes the table sink for a staging directory (CSV, Parquet, ...).
 using SinkFactory = std::function<std::unique_ptr<table::TableSink>(const std::filesystem::path&)>;
 
+inline constexpr std::size_t kDefaultRollupMemory = std::size_t{256} << 20;
+
 struct EtlOptions {
   std::string input;               // file, directory or zip (see input/byte_source.hpp)
   std::filesystem::path out_dir;
@@ -36,6 +38,10 @@ struct EtlOptions {
   // whole job on the calling thread. The output is the same, byte for byte,
   // whatever the number.
   std::size_t threads = 1;
+  // About how much memory company_year and company_year_genre may hold
+  // before their totals are spilled to an unnamed scratch file in out_dir
+  // (rollup::Rollups::set_spill). The default keeps 100x in memory.
+  std::size_t rollup_memory = kDefaultRollupMemory;
   // Called now and then with (bytes read, total bytes if known, 0 otherwise).
   std::function<void(std::uint64_t, std::uint64_t)> progress;
 };

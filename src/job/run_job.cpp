@@ -135,6 +135,7 @@ EtlOptions etl_options(const RunOptions& options, const fs::path& out_dir, const
   etl.max_reject_ratio = options.max_reject_ratio;
   etl.run_id = run_id;
   etl.threads = options.threads;
+  etl.rollup_memory = options.rollup_memory;
   etl.csv.max_record_bytes = options.max_record_bytes;
   etl.progress = [progress = options.progress, paused = false](std::uint64_t done, std::uint64_t total) mutable {
     if (!paused) {

@@ -25,6 +25,7 @@
 
 #include "csv/options.hpp"
 #include "job/corrections.hpp"
+#include "job/etl_job.hpp"
 #include "job/ratings_job.hpp"
 #include "job/manifest.hpp"
 #include "job/telemetry.hpp"
@@ -49,6 +50,7 @@ struct RunOptions {
   double max_reject_ratio = 0.01;
   parquet::Compression compression = parquet::Compression::Zstd;
   std::size_t threads = 1;  // validation threads (EtlOptions::threads)
+  std::size_t rollup_memory = kDefaultRollupMemory;  // EtlOptions::rollup_memory
   std::size_t max_record_bytes = csv::kDefaultMaxRecordBytes;
   std::size_t keep = 5;  // runs kept loaded (the published one is kept besides)
   bool publish = true;

@@ -52,11 +52,28 @@ class CompensatedSum {
     return true;
   }
   double value() const { return sum_ + compensation_; }
+  // Adds another sum's addends, as if they had been added here (the exact
+  // sums add; what is left of each's rounding error is kept). False, and
+  // nothing changed, when the result would leave the finite range.
+  [[nodiscard]] bool merge(const CompensatedSum& other) {
+    CompensatedSum sum = *this;
+    if (!sum.add(other.sum_)) return false;
+    sum.compensation_ += other.compensation_;
+    if (!std::isfinite(sum.sum_ + sum.compensation_)) return false;
+    *this = sum;
+    return true;
+  }
 
  private:
   double sum_ = 0.0;
   double compensation_ = 0.0;
 };
+
+template <class Key>
+void merge_checked(CompensatedSum& total, const CompensatedSum& other, std::string_view table, const Key& key,
+                   std::string_view column) {
+  if (!total.merge(other)) throw_overflow(table, key.describe(), column);
+}
 
 template <class Key>
 void add_checked(CompensatedSum& total, double value, std::string_view table, const Key& key,
@@ -112,6 +129,25 @@ struct MoneyTotals {
     add_checked(revenue, f.revenue, table, key, "revenue");
     add_checked(profit, f.profit, table, key, "profit");
   }
+
+  // Another part's totals of the same key (the rollups spilled to disk).
+  template <class Key>
+  void merge(const MoneyTotals& o, std::string_view table, const Key& key) {
+    merge_count(movie_count, o.movie_count, table, key, "movie_count");
+    merge_count(with_budget, o.with_budget, table, key, "movies_with_budget");
+    merge_count(with_revenue, o.with_revenue, table, key, "movies_with_revenue");
+    merge_count(with_both, o.with_both, table, key, "movies_with_both");
+    add_checked(budget, o.budget, table, key, "budget");
+    add_checked(revenue, o.revenue, table, key, "revenue");
+    add_checked(profit, o.profit, table, key, "profit");
+  }
+
+ private:
+  template <class Key>
+  static void merge_count(std::uint32_t& count, std::uint32_t more, std::string_view table, const Key& key,
+                          std::string_view column) {
+    if (__builtin_add_overflow(count, more, &count)) throw_overflow(table, key.describe(), column);
+  }
 };
 
 struct PopularityTotals {
@@ -125,6 +161,11 @@ struct PopularityTotals {
     add_checked(total, *popularity, table, key, column);
     ++count;
   }
+  template <class Key>
+  void merge(const PopularityTotals& o, std::string_view table, const Key& key, std::string_view column) {
+    merge_checked(total, o.total, table, key, column);
+    count += o.count;
+  }
   Cell average() const {
     if (count == 0) return Null{};
     return total.value() / static_cast<double>(count);
@@ -135,6 +176,15 @@ struct CompanyYearTotals {
   MoneyTotals money;
   CompensatedSum budget_split, revenue_split, profit_split;
   PopularityTotals popularity;
+
+  template <class Key>
+  void merge(const CompanyYearTotals& o, std::string_view table, const Key& key) {
+    money.merge(o.money, table, key);
+    merge_checked(budget_split, o.budget_split, table, key, "budget_split");
+    merge_checked(revenue_split, o.revenue_split, table, key, "revenue_split");
+    merge_checked(profit_split, o.profit_split, table, key, "profit_split");
+    popularity.merge(o.popularity, table, key, "average_popularity");
+  }
 };
 
 struct GenreYearTotals {

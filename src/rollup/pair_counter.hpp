@@ -59,6 +59,19 @@ class PairCounter {
     return counted_;
   }
 
+  // Distinct keys counted so far (not those still in the buffer).
+  std::size_t size() const { return counted_.size(); }
+  // The memory held now: the counts and the two buffers.
+  std::size_t bytes() const {
+    return counted_.size() * sizeof(Entry) + (pending_.capacity() + scratch_.capacity()) * sizeof(std::uint64_t);
+  }
+  // Forgets every count and frees all memory.
+  void clear() {
+    std::vector<std::uint64_t>().swap(pending_);
+    std::vector<std::uint64_t>().swap(scratch_);
+    counted_.clear();
+  }
+
  private:
   // 8 MiB of keys (and as much scratch): the buffers are alive at the job's
   // peak, and a smaller buffer only means more, cheaper merges.

@@ -20,6 +20,7 @@
 #include "rollup/accumulators.hpp"
 #include "rollup/pair_counter.hpp"
 #include "rollup/rollup_keys.hpp"
+#include "rollup/rollup_state.hpp"
 #include "table/cell.hpp"
 
 namespace marquee::rollup {
@@ -95,74 +96,7 @@ std::vector<typename Map::const_pointer> sorted_by_key(const Map& map) {
   return entries;
 }
 
-template <class Names>
-std::string_view name_of(const Names& names, std::int64_t id, std::string_view kind) {
-  auto found = names.find(id);
-  if (found == names.end()) {
-    // The job feeds every movie to the dimensions too; a miss is a wiring bug.
-    throw std::logic_error(fmt::format("rollups: {} {} missing from the dimensions", kind, id));
-  }
-  return found->second;
-}
-
-// rating_count and rating_mean: both null when the run read no ratings; the
-// mean also when none of the group's movies was rated.
-std::pair<Cell, Cell> rating_cells(const RatingRollups* ratings, const RatingRollups::Totals& t) {
-  if (ratings == nullptr) return {Null{}, Null{}};
-  if (t.count == 0) return {std::int64_t{0}, Null{}};
-  return {static_cast<std::int64_t>(t.count),
-          static_cast<double>(t.half_stars) / 2.0 / static_cast<double>(t.count)};
-}
-
 }  // namespace
-
-// ---- state ------------------------------------------------------------------
-
-// At 100x the rollups see 4.5 million movies and hold millions of keys, so
-// they live in open-addressing tables that map keys to dense indices, and the
-// per-key records sit in plain vectors. Movies come in batches: a first pass
-// resolves every key of the batch and prefetches what the second pass, which
-// adds the figures in input order, will touch.
-struct Rollups::State {
-  boost::unordered_flat_set<CompanyYearSlot, KeyHash, SameCompanyYear> company_year_index;
-  marquee::ChunkedVector<CompanyYearTotals> company_year_totals;
-  boost::unordered_flat_map<std::int64_t, std::uint32_t> genre_index;
-  std::vector<std::int64_t> genre_ids;
-  // pack(company_year index, genre index) -> movies. Mutable: reading it
-  // folds its buffer first, which changes no count.
-  mutable PairCounter company_year_genre;
-  boost::unordered_flat_map<GenreYear, GenreYearTotals, KeyHash> genre_year;
-  // The batch's company_year and genre indices, movie after movie (reused).
-  std::vector<std::uint32_t> batch_company_years, batch_genres;
-
-  std::uint32_t company_year_of(const CompanyYear& key);
-  std::uint32_t genre_of(std::int64_t genre_id);
-  void resolve(const model::Movie& movie, std::int32_t year);
-  void add_companies(const model::Movie& movie, std::int32_t year, const Figures& f,
-                     const std::uint32_t* company_years);
-  void add_company_genres(std::span<const std::uint32_t> company_years,
-                          std::span<const std::uint32_t> genres);
-  void add_genres(const model::Movie& movie, std::int32_t year, const Figures& f);
-
-  // company_year's indices in key order, computed once for both the tables
-  // that need it (which may be written at the same time).
-  // Computed once, when counting is over, for both the tables that need
-  // them (which may be written at the same time): company_year's keys by
-  // index (the hash slots hold them during the count; a second copy then
-  // would only add to the job's peak), and the indices in key order.
-  const std::vector<CompanyYear>& company_year_keys() const;
-  const std::vector<std::uint32_t>& company_year_order() const;
-  mutable std::once_flag company_year_once;
-  mutable std::vector<CompanyYear> company_year_keys_;
-  mutable std::vector<std::uint32_t> company_year_order_;
-
-  const RatingRollups* ratings = nullptr;  // null: the run read no ratings
-
-  std::uint64_t write_company_year(table::TableSink& sink, const model::Dimensions& names) const;
-  std::uint64_t write_company_year_genre(table::TableSink& sink,
-                                         const model::Dimensions& names) const;
-  std::uint64_t write_genre_year(table::TableSink& sink, const model::Dimensions& names) const;
-};
 
 namespace {
 
@@ -246,114 +180,74 @@ void Rollups::State::add_genres(const model::Movie& movie, std::int32_t year, co
   }
 }
 
-namespace {
 
-// Indices 0..n-1 of `keys` in the keys' order.
-template <class Keys>
-std::vector<std::uint32_t> order_of(const Keys& keys) {
-  std::vector<std::uint32_t> order(keys.size());
-  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return keys[a] < keys[b]; });
-  return order;
+void Rollups::State::sort_company_year_keys() {
+  company_year_keys_.assign(company_year_index.size(), CompanyYear{});
+  for (const CompanyYearSlot& slot : company_year_index) {
+    company_year_keys_[slot.index] = CompanyYear{slot.company_id, slot.year};
+  }
+  company_year_order_ = order_of(company_year_keys_);
 }
 
-// The inverse: rank[i] = place of index i in `order`.
-std::vector<std::uint32_t> ranks_of(const std::vector<std::uint32_t>& order) {
-  std::vector<std::uint32_t> rank(order.size());
-  for (std::uint32_t place = 0; place < order.size(); ++place) rank[order[place]] = place;
-  return rank;
-}
-
-}  // namespace
-
-const std::vector<CompanyYear>& Rollups::State::company_year_keys() const {
-  std::call_once(company_year_once, [this] {
-    company_year_keys_.resize(company_year_index.size());
-    for (const CompanyYearSlot& slot : company_year_index) {
-      company_year_keys_[slot.index] = CompanyYear{slot.company_id, slot.year};
-    }
-    company_year_order_ = order_of(company_year_keys_);
-  });
+const std::vector<CompanyYear>& Rollups::State::company_year_keys() {
+  std::call_once(company_year_once, [this] { sort_company_year_keys(); });
   return company_year_keys_;
 }
 
-const std::vector<std::uint32_t>& Rollups::State::company_year_order() const {
+const std::vector<std::uint32_t>& Rollups::State::company_year_order() {
   company_year_keys();
   return company_year_order_;
 }
 
-std::uint64_t Rollups::State::write_company_year(table::TableSink& sink,
-                                                 const model::Dimensions& names) const {
-  auto writer = sink.open(company_year_schema());
-  // Rows come company by company: one name lookup per company.
-  std::optional<std::int64_t> named_id;
-  std::string_view name;
-  const std::vector<CompanyYear>& keys = company_year_keys();
-  for (const std::uint32_t index : company_year_order()) {
-    const CompanyYear& key = keys[index];
-    const CompanyYearTotals& t = company_year_totals[index];
-    if (key.company_id != named_id) {
-      const std::string_view* found = names.companies().find(key.company_id);
-      // The job feeds every movie to the dimensions too; a miss is a wiring bug.
-      if (found == nullptr) throw std::logic_error(fmt::format("rollups: company {} missing from the dimensions", key.company_id));
-      name = *found;
-      named_id = key.company_id;
-    }
-    const auto [rating_count, rating_mean] =
-        rating_cells(ratings, ratings ? ratings->company_year(key.company_id, key.year) : RatingRollups::Totals{});
-    const Cell row[] = {key.company_id,
-                        key.year,
-                        name,
-                        std::int64_t{t.money.movie_count},
-                        std::int64_t{t.money.with_budget},
-                        std::int64_t{t.money.with_revenue},
-                        std::int64_t{t.money.with_both},
-                        t.money.budget,
-                        t.money.revenue,
-                        t.money.profit,
-                        t.budget_split.value(),
-                        t.revenue_split.value(),
-                        t.profit_split.value(),
-                        t.popularity.average(),
-                        rating_count,
-                        rating_mean};
-    writer->write_row(row);
+void CompanyYearRows::write(const CompanyYear& key, const CompanyYearTotals& t) {
+  if (key.company_id != named_id_) {
+    const std::string_view* found = names_.companies().find(key.company_id);
+    // The job feeds every movie to the dimensions too; a miss is a wiring bug.
+    if (found == nullptr) throw std::logic_error(fmt::format("rollups: company {} missing from the dimensions", key.company_id));
+    name_ = *found;
+    named_id_ = key.company_id;
   }
+  const auto [rating_count, rating_mean] =
+      rating_cells(ratings_, ratings_ ? ratings_->company_year(key.company_id, key.year) : RatingRollups::Totals{});
+  const Cell row[] = {key.company_id,
+                      key.year,
+                      name_,
+                      std::int64_t{t.money.movie_count},
+                      std::int64_t{t.money.with_budget},
+                      std::int64_t{t.money.with_revenue},
+                      std::int64_t{t.money.with_both},
+                      t.money.budget,
+                      t.money.revenue,
+                      t.money.profit,
+                      t.budget_split.value(),
+                      t.revenue_split.value(),
+                      t.profit_split.value(),
+                      t.popularity.average(),
+                      rating_count,
+                      rating_mean};
+  writer_.write_row(row);
+}
+
+std::uint64_t Rollups::State::write_company_year(table::TableSink& sink, const model::Dimensions& names) {
+  std::call_once(last_part_once, [this] { if (!spilled.empty()) spill(); });
+  if (!spilled.empty()) return merge_company_year(sink, names);
+  auto writer = sink.open(company_year_schema());
+  CompanyYearRows rows(*writer, names, ratings);
+  const std::vector<CompanyYear>& keys = company_year_keys();
+  for (const std::uint32_t index : company_year_order()) rows.write(keys[index], company_year_totals[index]);
   writer->finish();
   return writer->rows_written();
 }
 
-std::uint64_t Rollups::State::write_company_year_genre(table::TableSink& sink,
-                                                       const model::Dimensions& names) const {
-  // The counts are sorted by (company_year index, genre index), so each
-  // company_year's genres are one contiguous range. Rows go out company_year
-  // by company_year in key order, each range's few genres sorted by genre
-  // rank: no copy of the counts is ever sorted (at 1000x a copy and its
-  // scratch space were 300 MB at the job's peak).
-  const PairCounter::Entries& counts = company_year_genre.entries();
-  // begin[i]: the first entry of company_year index i.
-  std::vector<std::uint64_t> begin(company_year_index.size() + 1, 0);
-  for (std::size_t i = 0; i < counts.size(); ++i) ++begin[(counts[i].first >> 32) + 1];
-  for (std::size_t i = 1; i < begin.size(); ++i) begin[i] += begin[i - 1];
-  const std::vector<std::uint32_t> genre_at = order_of(genre_ids);
-  const std::vector<std::uint32_t> genre_rank = ranks_of(genre_at);
+std::uint64_t Rollups::State::write_company_year_genre(table::TableSink& sink, const model::Dimensions& names) {
+  std::call_once(last_part_once, [this] { if (!spilled.empty()) spill(); });
+  if (!spilled.empty()) return merge_company_year_genre(sink, names);
+  company_year_keys();
   auto writer = sink.open(company_year_genre_schema());
-  std::vector<std::pair<std::uint32_t, std::int64_t>> genres;  // (genre rank, count) of one company_year
-  const std::vector<CompanyYear>& keys = company_year_keys();
-  for (const std::uint32_t index : company_year_order()) {
-    genres.clear();
-    for (std::uint64_t i = begin[index]; i < begin[index + 1]; ++i) {
-      genres.emplace_back(genre_rank[counts[i].first & 0xffffffffu], counts[i].second);
-    }
-    std::sort(genres.begin(), genres.end());
-    const CompanyYear& company_year = keys[index];
-    for (const auto& [rank, count] : genres) {
-      const std::int64_t genre_id = genre_ids[genre_at[rank]];
-      const Cell row[] = {company_year.company_id, company_year.year, genre_id,
-                          name_of(names.genres(), genre_id, "genre"), count};
-      writer->write_row(row);
-    }
-  }
+  for_each_genre_count([&](const CompanyYear& key, std::int64_t genre_id, std::int64_t count) {
+    const Cell row[] = {key.company_id, key.year, genre_id, name_of(names.genres(), genre_id, "genre"), count};
+    writer->write_row(row);
+  });
   writer->finish();
   return writer->rows_written();
 }
@@ -458,6 +352,7 @@ void Rollups::add(std::span<const model::Movie* const> movies) {
       throw SumOverflow(e.what(), movie->line, movie->id);
     }
   }
+  s.spill_if_over_budget();
 }
 
 void Rollups::add_one(const model::Movie& movie, std::size_t& company_at, std::size_t& genre_at) {
@@ -483,8 +378,10 @@ const table::Schema& Rollups::schema_of(Table table) {
 }
 
 // Thread safety: the writers only read the state, except that
-// company_year_genre folds its own buffer, which no other writer touches.
-std::uint64_t Rollups::write(Table table, table::TableSink& sink, const model::Dimensions& names) const {
+// company_year_genre folds its own buffer, which no other writer touches, and
+// that the first of company_year's two writers spills what is left in memory
+// when earlier parts were spilled (the other waits for it).
+std::uint64_t Rollups::write(Table table, table::TableSink& sink, const model::Dimensions& names) {
   switch (table) {
     case Table::CompanyYear: return state_->write_company_year(sink, names);
     case Table::CompanyYearGenre: return state_->write_company_year_genre(sink, names);
@@ -494,7 +391,7 @@ std::uint64_t Rollups::write(Table table, table::TableSink& sink, const model::D
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> Rollups::write(
-    table::TableSink& sink, const model::Dimensions& names) const {
+    table::TableSink& sink, const model::Dimensions& names) {
   std::vector<std::pair<std::string, std::uint64_t>> written;
   for (const Table table : kTables) written.emplace_back(schema_of(table).name, write(table, sink, names));
   return written;

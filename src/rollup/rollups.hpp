@@ -5,8 +5,11 @@
 // status counts. budget = sum of budgets > 0; revenue = sum of revenues > 0;
 // profit = sum of (revenue - budget) over movies with both > 0. Money is
 // int64. Rollups see movies one at a time (kept ones only, in input order)
-// and hold only per-(key, year) accumulators.
+// and hold only per-(key, year) accumulators; past a memory budget the
+// company ones are spilled to disk in sorted parts (set_spill).
+#include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <span>
@@ -44,6 +47,17 @@ class Rollups {
   // `ratings`, which must outlive the writes; the rollups' rating_count and
   // rating_mean come from it. Without, they are null.
   void set_ratings(RatingRollups* ratings);
+  // Lets company_year and company_year_genre, which grow with the number of
+  // companies, use about `memory_budget` bytes: past that, after a batch,
+  // their totals so far are written to an unnamed scratch file in `dir` as a
+  // sorted part, and the tables are merged from the parts. The result is the
+  // same as without, except that a double sum of a key in several parts may
+  // differ in its last bit (docs/DATA_MODEL.md, Numbers). Without a call,
+  // everything stays in memory. Throws std::runtime_error naming `dir` when
+  // no scratch file can be made there.
+  void set_spill(const std::filesystem::path& dir, std::size_t memory_budget);
+  // Parts spilled so far (for the job's log and the tests).
+  std::size_t spilled_parts() const;
   void add(const model::Movie& movie);
   // The same as adding each movie in turn, only faster: the keys of the
   // whole batch are looked up first, so their memory is fetched meanwhile.
@@ -58,10 +72,10 @@ class Rollups {
   // (first name seen wins). Returns the rows written. The tables are
   // independent: each may be written on a thread of its own, at the same
   // time, once no movie is added any more.
-  std::uint64_t write(Table table, table::TableSink& sink, const model::Dimensions& names) const;
+  std::uint64_t write(Table table, table::TableSink& sink, const model::Dimensions& names);
   // All three, one after the other. Rows written per table.
   std::vector<std::pair<std::string, std::uint64_t>> write(table::TableSink& sink,
-                                                           const model::Dimensions& names) const;
+                                                           const model::Dimensions& names);
 
  private:
   struct State;
