@@ -180,9 +180,19 @@ std::string uri_path(const std::string& path) {
   return out;
 }
 
+// SQLite keeps allocation statistics by default, under a global mutex taken
+// for every malloc and free: 4% of a run file's load in perf, for figures
+// nobody reads. Must be set before SQLite initializes, so once, before the
+// first connection (a no-op if something initialized it already).
+void configure_sqlite_once() {
+  static const int configured = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }();
+  (void)configured;
+}
+
 class SqliteConnection : public Connection {
  public:
   SqliteConnection(const std::string& path, bool build_file) : path_(path) {
+    configure_sqlite_once();
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
       const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
