@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <atomic>
 #include <cstdlib>
 #include <exception>
@@ -16,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "common/atomic_file.hpp"
+#include "common/error.hpp"
 #include "common/path_guard.hpp"
 #include "model/ratings.hpp"
 #include "model/tables.hpp"
@@ -138,7 +140,26 @@ std::string partition_name(std::string_view table, std::string_view run_id) {
   return fmt::format("{}:{}", table, run_id);
 }
 
-Store::Store(std::unique_ptr<Connection> db, std::string url) : db_(std::move(db)), url_(std::move(url)) {}
+namespace {
+
+// MARQUEE_PG_LOAD_CONNECTIONS: read when the store opens, so a bad value
+// stops a `run` before its transform rather than after it.
+std::size_t load_sessions_from_env() {
+  const char* text = std::getenv("MARQUEE_PG_LOAD_CONNECTIONS");
+  if (text == nullptr || *text == '\0') return 4;
+  char* end = nullptr;
+  errno = 0;
+  const long value = std::strtol(text, &end, 10);
+  if (*end != '\0' || errno != 0 || value < 1 || value > 16) {
+    throw InputError(fmt::format("MARQUEE_PG_LOAD_CONNECTIONS must be a whole number from 1 to 16 (got '{}')", text));
+  }
+  return static_cast<std::size_t>(value);
+}
+
+}  // namespace
+
+Store::Store(std::unique_ptr<Connection> db, std::string url)
+    : db_(std::move(db)), url_(std::move(url)), load_sessions_(postgres() && !url_.empty() ? load_sessions_from_env() : 4) {}
 
 Store Store::open(const std::string& url) { return Store(connect(url), url); }
 
@@ -309,11 +330,7 @@ std::map<std::string, std::uint64_t> Store::load_run_postgres(const NewRun& run,
 
 void Store::copy_in_parallel(std::span<const TableData> tables, const std::string& run_id,
                              std::map<std::string, std::uint64_t>& rows) {
-  std::size_t sessions = 4;
-  if (const char* text = std::getenv("MARQUEE_PG_LOAD_CONNECTIONS"); text && *text) {
-    sessions = static_cast<std::size_t>(std::clamp(std::atoi(text), 1, 16));
-  }
-  sessions = std::min(sessions, tables.size());
+  const std::size_t sessions = std::min(load_sessions_, tables.size());
   std::atomic<std::size_t> next{0};
   std::mutex mutex;
   std::exception_ptr failure;

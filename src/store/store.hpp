@@ -153,6 +153,7 @@ class Store {
 
   std::unique_ptr<Connection> db_;
   std::string url_;
+  std::size_t load_sessions_;  // MARQUEE_PG_LOAD_CONNECTIONS
   std::optional<bool> run_files_;
 };
 

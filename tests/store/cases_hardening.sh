@@ -108,3 +108,24 @@ case_load_validates_every_manifest_field() {
   out=$(mq load "$(tampered_copy "$good" 'pass')" --publish)
   assert_contains "$out" "published run $run" "the good manifest loads"
 }
+
+# Configuration is untrusted too: a bad MARQUEE_PG_LOAD_CONNECTIONS stops a
+# PostgreSQL run before its transform (exit 2, naming the variable), and a
+# SQLite store, which has no use for it, ignores it.
+case_bad_load_connections_setting_is_refused_up_front() {
+  new_env
+  local out value
+  for value in abc 0 17 4x; do
+    if out=$(MARQUEE_PG_LOAD_CONNECTIONS=$value mq run "$WORK/a.csv" 2>&1); then
+      [[ "$BACKEND" == sqlite ]] || fail "MARQUEE_PG_LOAD_CONNECTIONS=$value was accepted"
+    else
+      local code=$?
+      [[ "$BACKEND" == postgresql ]] || fail "SQLite refused MARQUEE_PG_LOAD_CONNECTIONS=$value: $out"
+      assert_eq "$code" "2" "exit code for MARQUEE_PG_LOAD_CONNECTIONS=$value"
+      assert_contains "$out" "MARQUEE_PG_LOAD_CONNECTIONS must be a whole number from 1 to 16 (got '$value')" "the error names the variable"
+      assert_eq "$(ls "$DATA/runs" 2>/dev/null | wc -l | tr -d ' ')" "0" "no run was transformed"
+    fi
+  done
+  out=$(MARQUEE_PG_LOAD_CONNECTIONS=1 mq run "$WORK/a.csv")
+  assert_contains "$out" "published run" "one session loads"
+}
