@@ -11,8 +11,11 @@
 #include <cstring>
 #include <filesystem>
 #include <list>
+#include <map>
+#include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "store/connection.hpp"
 #include "store/sqlite_run_file.hpp"
@@ -332,6 +335,65 @@ class SqliteConnection : public Connection {
     // cache per 16 KiB page: safe, as the file never changes.
     execute(fmt::format("PRAGMA {}.mmap_size = {}", quote_identifier("run:" + run_id), kRunFileMap));
     attached_.push_front(Attached{std::move(run_id), path, *id});
+    try {
+      check_run_file_columns(attached_.front());
+    } catch (...) {
+      detach(attached_.begin());
+      throw;
+    }
+  }
+
+  // A run file keeps the columns its snapshot tables had when it was built.
+  // After a migration that changes one, a query naming a new column would
+  // fail on the older file with a bare "no such column", or a SELECT * give
+  // other columns: refuse the file instead, saying why and what to do.
+  // Snapshot tables: every table of this database with a run_id column but
+  // the runs bookkeeping (runs, published).
+  void check_run_file_columns(const Attached& run) {
+    // Table name -> its columns (generated ones included), for the tables
+    // of `of` that have a run_id column.
+    const auto columns_of = [&](const std::string& of) {
+      std::map<std::string, std::set<std::string>> tables;
+      const Result names = query(fmt::format("SELECT name FROM {}.sqlite_schema WHERE type = 'table' AND name NOT IN "
+                                             "('runs', 'published', 'schema_migrations')",
+                                             quote_identifier(of)),
+                                 {});
+      for (const auto& row : names.rows) {
+        const Param args[] = {*row[0], of};
+        std::set<std::string> columns;
+        for (const auto& column : query("SELECT name FROM pragma_table_xinfo($1, $2)", args).rows) columns.insert(*column[0]);
+        if (columns.contains("run_id")) tables.emplace(*row[0], std::move(columns));
+      }
+      return tables;
+    };
+    const auto want = columns_of("main");
+    const auto have = columns_of("run:" + run.run_id);
+    if (want == have) return;
+    std::string why;
+    for (const auto& [table, columns] : want) {
+      const auto found = have.find(table);
+      if (found == have.end()) {
+        why = fmt::format("it has no table {}", table);
+        break;
+      }
+      if (found->second != columns) {
+        why = fmt::format("its table {} has columns ({}) where the database's has ({})", table,
+                          fmt::join(found->second, ", "), fmt::join(columns, ", "));
+        break;
+      }
+    }
+    if (why.empty()) {
+      for (const auto& [table, columns] : have) {
+        if (!want.contains(table)) {
+          why = fmt::format("it has a table {} the database does not", table);
+          break;
+        }
+      }
+    }
+    throw DatabaseError(fmt::format(
+        "sqlite {}: run {}'s file {} was built for another schema: {}. Load the run again from its "
+        "directory (marquee load) to rebuild it",
+        path_, run.run_id, run.path.string(), why));
   }
 
   void detach(std::list<Attached>::iterator it) {

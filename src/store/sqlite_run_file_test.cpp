@@ -174,6 +174,30 @@ TEST_P(RunFileTest, RunsLoadedBeforeV004StayReadableInTheSharedTables) {
   EXPECT_EQ(count(old.db(), "SELECT COUNT(*) FROM main.movie"), 0);
 }
 
+// A later migration that changes a snapshot table changes new run files
+// only: a file built before is refused, saying which table differs and how
+// to rebuild it, rather than failing on a missing column somewhere later.
+TEST_P(RunFileTest, ARunFileBuiltForAnotherSchemaIsRefusedSayingWhy) {
+  store_->load_run(new_run("r1"), sample_tables(0));
+  store_->db().execute("ALTER TABLE movie ADD COLUMN box_office_rank INTEGER");
+  auto reader = open();
+  for (int attempt = 0; attempt < 2; ++attempt) {  // refused each time, not "already attached"
+    try {
+      reader->run_schema("r1");
+      FAIL() << "the older file was attached";
+    } catch (const DatabaseError& e) {
+      const std::string message = e.what();
+      EXPECT_NE(message.find(file_of("r1").string() + " was built for another schema"), std::string::npos) << message;
+      EXPECT_NE(message.find("its table movie has columns ("), std::string::npos) << message;
+      EXPECT_NE(message.find("box_office_rank"), std::string::npos) << message;
+      EXPECT_NE(message.find("marquee load"), std::string::npos) << message;
+    }
+  }
+  // A run loaded after the change has the column, and reads.
+  store_->load_run(new_run("r2"), sample_tables(1));
+  EXPECT_EQ(movies_of(*reader, "r2"), kRows);
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, RunFileTest, ::testing::Values(std::string("sqlite")), testing::backend_name);
 
 }  // namespace
