@@ -391,8 +391,9 @@ class SqliteConnection : public Connection {
       }
     }
     throw DatabaseError(fmt::format(
-        "sqlite {}: run {}'s file {} was built for another schema: {}. Load the run again from its "
-        "directory (marquee load) to rebuild it",
+        "sqlite {}: run {}'s file {} was built for another schema: {}. Run the job again (marquee run) for "
+        "a run of this schema; a run once retired can also be loaded again from its directory "
+        "(marquee load), which rebuilds its file",
         path_, run.run_id, run.path.string(), why));
   }
 

@@ -190,7 +190,7 @@ TEST_P(RunFileTest, ARunFileBuiltForAnotherSchemaIsRefusedSayingWhy) {
       EXPECT_NE(message.find(file_of("r1").string() + " was built for another schema"), std::string::npos) << message;
       EXPECT_NE(message.find("its table movie has columns ("), std::string::npos) << message;
       EXPECT_NE(message.find("box_office_rank"), std::string::npos) << message;
-      EXPECT_NE(message.find("marquee load"), std::string::npos) << message;
+      EXPECT_NE(message.find("Run the job again (marquee run)"), std::string::npos) << message;
     }
   }
   // A run loaded after the change has the column, and reads.
