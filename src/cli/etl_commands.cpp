@@ -135,6 +135,10 @@ int run_etl(const EtlArgs& args) {
       "{}: {} records, {} movies kept, {} rejected, {} repaired, {} duplicates, {} warnings -> {}\n",
       result.exit_code == 0 ? "succeeded" : "FAILED", c.records_read, c.movies_kept, c.rejected,
       c.repaired, c.duplicates, c.warnings, args.out);
+  if (result.rollup_parts > 0) {
+    std::cout << fmt::format("rollups: company totals spilled to disk in {} parts (--rollup-memory {} MiB)\n",
+                             result.rollup_parts, args.rollup_memory_mib);
+  }
   if (result.exit_code != 0) obs::log("error", result.manifest.failure, {}, "etl");
   return result.exit_code;
 }

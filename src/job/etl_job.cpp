@@ -458,6 +458,7 @@ EtlResult run_etl(const EtlOptions& options) {
   durable->sync();  // the tables and the error log, all at once
   durable.reset();
   if (m.succeeded) staging.publish_as(options.out_dir / "tables");
+  result.rollup_parts = rollups.spilled_parts();
   m.timings_ms = {{"read_validate", read_ms}, {"write", ms_since(write_started)},
                   {"total", ms_since(started)}};
   AtomicFile manifest_file(options.out_dir / "manifest.json");

@@ -49,6 +49,7 @@ struct EtlOptions {
 struct EtlResult {
   int exit_code = 0;  // 0 succeeded, 1 too many rejected rows
   Manifest manifest;
+  std::size_t rollup_parts = 0;  // parts the company rollups spilled to disk (0: none)
 };
 
 // Throws marquee::InputError (exit code 2) for unusable input: missing path,

@@ -197,6 +197,10 @@ Transformed transform_full(const RunOptions& options, const fs::path& staging, c
   etl.make_sink = [&](const fs::path& dir) { return parquet_sink(dir, options.compression, options.threads); };
   etl.ratings = options.ratings;
   EtlResult result = run_etl(etl);
+  if (result.rollup_parts > 0) {
+    say(options.storage, fmt::format("rollups: company totals spilled to disk in {} parts (--rollup-memory {} MiB)",
+                                     result.rollup_parts, options.rollup_memory >> 20));
+  }
   return {std::move(result.manifest), {}, result.exit_code};
 }
 

@@ -56,7 +56,7 @@ class Rollups {
   // everything stays in memory. Throws std::runtime_error naming `dir` when
   // no scratch file can be made there.
   void set_spill(const std::filesystem::path& dir, std::size_t memory_budget);
-  // Parts spilled so far (for the job's log and the tests).
+  // Parts spilled so far (the job reports them; the tests check them).
   std::size_t spilled_parts() const;
   void add(const model::Movie& movie);
   // The same as adding each movie in turn, only faster: the keys of the

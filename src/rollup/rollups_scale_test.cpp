@@ -173,8 +173,9 @@ TEST_F(RollupsSpill, KeysSpreadOverPartsAddUp) {
   }
   model::Dimensions names;
   Rollups rollups;
-  rollups.set_spill(dir_, 0);
+  rollups.set_spill(dir_, std::size_t{1} << 20);
   add_all(rollups, names, movies);
+  ASSERT_GT(rollups.spilled_parts(), 2u);
   table::MemoryTableSink sink;
   rollups.write(sink, names);
   const auto& rows = sink.table("company_year").rows;

@@ -3,8 +3,11 @@
 // (see rollup_state.hpp). A part is two runs of fixed-size records, each
 // sorted by key; the merge reads every part through a small buffer, so
 // memory is the buffers, not the totals.
+#include <malloc.h>
+
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <cstdint>
 #include <functional>
 #include <queue>
@@ -23,6 +26,10 @@ using table::Cell;
 
 namespace {
 
+// Budgets from which a spill trims the heap (each trim walks it; a tiny
+// budget spills after every batch).
+constexpr std::size_t kTrimAbove = std::size_t{16} << 20;
+
 // The records never leave this process, so they are written as they are in
 // memory.
 struct SpilledCompanyYear {
@@ -40,6 +47,31 @@ struct SpilledGenreCount {
 };
 static_assert(std::is_trivially_copyable_v<SpilledCompanyYear>);
 static_assert(std::is_trivially_copyable_v<SpilledGenreCount>);
+
+// A record with its padding zeroed: the bytes written are all defined.
+template <class T>
+T zeroed() {
+  T record;
+  std::memset(static_cast<void*>(&record), 0, sizeof record);
+  return record;
+}
+
+SpilledCompanyYear spilled_record(const CompanyYear& key, const CompanyYearTotals& totals) {
+  auto record = zeroed<SpilledCompanyYear>();
+  record.key.company_id = key.company_id;
+  record.key.year = key.year;
+  record.totals = totals;
+  return record;
+}
+
+SpilledGenreCount spilled_record(const CompanyYear& key, std::int64_t genre_id, std::int64_t count) {
+  auto record = zeroed<SpilledGenreCount>();
+  record.key.company_year.company_id = key.company_id;
+  record.key.company_year.year = key.year;
+  record.key.genre_id = genre_id;
+  record.count = count;
+  return record;
+}
 
 template <class T>
 class PartWriter {
@@ -70,7 +102,8 @@ class PartWriter {
 template <class T>
 class PartReader {
  public:
-  PartReader(const SpillFile& file, std::uint64_t at, std::uint64_t count) : file_(&file), at_(at), left_(count) {}
+  PartReader(const SpillFile& file, std::uint64_t at, std::uint64_t count, std::size_t buffer)
+      : file_(&file), at_(at), left_(count), capacity_(buffer) {}
   const T* head() {
     if (next_ == buffer_.size()) refill();
     return next_ < buffer_.size() ? &buffer_[next_] : nullptr;
@@ -78,10 +111,13 @@ class PartReader {
   void pop() { ++next_; }
 
  private:
-  // 16 KiB a part and table: thousands of parts (a tiny budget) still fit.
-  static constexpr std::size_t kBuffer = (16 << 10) / sizeof(T) + 1;
   void refill() {
-    buffer_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(kBuffer, left_)));
+    if (left_ == 0) {
+      std::vector<T>().swap(buffer_);  // this part is done: its buffer goes too
+      next_ = 0;
+      return;
+    }
+    buffer_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(capacity_, left_)));
     next_ = 0;
     if (buffer_.empty()) return;
     file_->read(at_, std::as_writable_bytes(std::span(buffer_)));
@@ -90,9 +126,20 @@ class PartReader {
   }
   const SpillFile* file_;
   std::uint64_t at_, left_;
+  std::size_t capacity_;  // records
   std::vector<T> buffer_;
   std::size_t next_ = 0;
 };
+
+// Records a part's reader buffers: 16 KiB, less when that many parts' would
+// pass the budget (the two company tables are merged at once), but at least
+// one record. A tiny budget makes many parts and small reads, never more
+// memory than the budget or one record a part.
+template <class T>
+std::size_t reader_buffer(std::size_t budget, std::size_t parts) {
+  const std::size_t share = budget / (2 * std::max<std::size_t>(parts, 1)) / sizeof(T);
+  return std::clamp<std::size_t>(share, 1, (16 << 10) / sizeof(T));
+}
 
 // Calls combine(key, record) for every record of every part in key order,
 // the parts of one key in the order they were spilled, and done(key) after
@@ -142,11 +189,11 @@ void Rollups::State::spill() {
   sort_company_year_keys();
   SpilledPart part;
   PartWriter<SpilledCompanyYear> years(*spill_file);
-  for (const std::uint32_t index : company_year_order_) years.put({company_year_keys_[index], company_year_totals[index]});
+  for (const std::uint32_t index : company_year_order_) years.put(spilled_record(company_year_keys_[index], company_year_totals[index]));
   std::tie(part.company_years_at, part.company_years) = years.finish();
   PartWriter<SpilledGenreCount> genres(*spill_file);
   for_each_genre_count([&](const CompanyYear& key, std::int64_t genre_id, std::int64_t count) {
-    genres.put({{key, genre_id}, count});
+    genres.put(spilled_record(key, genre_id, count));
   });
   std::tie(part.genre_counts_at, part.genre_counts) = genres.finish();
   spilled.push_back(part);
@@ -156,11 +203,16 @@ void Rollups::State::spill() {
   company_year_genre.clear();
   std::vector<CompanyYear>().swap(company_year_keys_);
   std::vector<std::uint32_t>().swap(company_year_order_);
+  // Freed, but glibc keeps what other threads' allocations fragment (the
+  // dimensions grow meanwhile): hand it back, or up to a budget of it stays
+  // in the job's peak while the tables are written.
+  if (spill_budget >= kTrimAbove) ::malloc_trim(0);
 }
 
 std::uint64_t Rollups::State::merge_company_year(table::TableSink& sink, const model::Dimensions& names) {
   std::vector<PartReader<SpilledCompanyYear>> parts;
-  for (const SpilledPart& part : spilled) parts.emplace_back(*spill_file, part.company_years_at, part.company_years);
+  const std::size_t buffer = reader_buffer<SpilledCompanyYear>(spill_budget, spilled.size());
+  for (const SpilledPart& part : spilled) parts.emplace_back(*spill_file, part.company_years_at, part.company_years, buffer);
   auto writer = sink.open(company_year_schema());
   CompanyYearRows rows(*writer, names, ratings);
   CompanyYearTotals totals;
@@ -185,7 +237,8 @@ std::uint64_t Rollups::State::merge_company_year(table::TableSink& sink, const m
 
 std::uint64_t Rollups::State::merge_company_year_genre(table::TableSink& sink, const model::Dimensions& names) {
   std::vector<PartReader<SpilledGenreCount>> parts;
-  for (const SpilledPart& part : spilled) parts.emplace_back(*spill_file, part.genre_counts_at, part.genre_counts);
+  const std::size_t buffer = reader_buffer<SpilledGenreCount>(spill_budget, spilled.size());
+  for (const SpilledPart& part : spilled) parts.emplace_back(*spill_file, part.genre_counts_at, part.genre_counts, buffer);
   auto writer = sink.open(company_year_genre_schema());
   std::int64_t count = 0;
   merge_parts(

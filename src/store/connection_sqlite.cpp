@@ -329,45 +329,28 @@ class SqliteConnection : public Connection {
     while (attached_.size() >= kMaxAttached) detach(std::prev(attached_.end()));
     const auto id = file_id(path);
     if (!id) throw DatabaseError(fmt::format("sqlite {}: run {} has no file {}", path_, run_id, path.string()));
-    const Param uri[] = {fmt::format("file:{}?mode=ro&immutable=1", uri_path(path.string()))};
-    query(fmt::format("ATTACH DATABASE $1 AS {}", quote_identifier("run:" + run_id)), uri);
+    const std::string uri = fmt::format("file:{}?mode=ro&immutable=1", uri_path(path.string()));
+    // Checked before it is attached: a refused file never becomes readable
+    // through this session.
+    check_run_file_columns(run_id, path, uri);
+    const Param uri_param[] = {uri};
+    query(fmt::format("ATTACH DATABASE $1 AS {}", quote_identifier("run:" + run_id)), uri_param);
     // Reads through a mapping, not a copy into the session's small page
     // cache per 16 KiB page: safe, as the file never changes.
     execute(fmt::format("PRAGMA {}.mmap_size = {}", quote_identifier("run:" + run_id), kRunFileMap));
     attached_.push_front(Attached{std::move(run_id), path, *id});
-    try {
-      check_run_file_columns(attached_.front());
-    } catch (...) {
-      detach(attached_.begin());
-      throw;
-    }
   }
 
   // A run file keeps the columns its snapshot tables had when it was built.
   // After a migration that changes one, a query naming a new column would
   // fail on the older file with a bare "no such column", or a SELECT * give
-  // other columns: refuse the file instead, saying why and what to do.
-  // Snapshot tables: every table of this database with a run_id column but
-  // the runs bookkeeping (runs, published).
-  void check_run_file_columns(const Attached& run) {
-    // Table name -> its columns (generated ones included), for the tables
-    // of `of` that have a run_id column.
-    const auto columns_of = [&](const std::string& of) {
-      std::map<std::string, std::set<std::string>> tables;
-      const Result names = query(fmt::format("SELECT name FROM {}.sqlite_schema WHERE type = 'table' AND name NOT IN "
-                                             "('runs', 'published', 'schema_migrations')",
-                                             quote_identifier(of)),
-                                 {});
-      for (const auto& row : names.rows) {
-        const Param args[] = {*row[0], of};
-        std::set<std::string> columns;
-        for (const auto& column : query("SELECT name FROM pragma_table_xinfo($1, $2)", args).rows) columns.insert(*column[0]);
-        if (columns.contains("run_id")) tables.emplace(*row[0], std::move(columns));
-      }
-      return tables;
-    };
-    const auto want = columns_of("main");
-    const auto have = columns_of("run:" + run.run_id);
+  // other columns: refuse the file instead, saying why and what to do. The
+  // snapshot tables: every table of this database with a run_id column but
+  // the runs bookkeeping (runs, published); columns compared in order, but
+  // for run_id, which a run file has last and generated.
+  void check_run_file_columns(const std::string& run_id, const std::filesystem::path& path, const std::string& uri) {
+    const TableColumns& want = main_columns();
+    const TableColumns have = file_columns(path, uri);
     if (want == have) return;
     std::string why;
     for (const auto& [table, columns] : want) {
@@ -394,8 +377,72 @@ class SqliteConnection : public Connection {
         "sqlite {}: run {}'s file {} was built for another schema: {}. Run the job again (marquee run) for "
         "a run of this schema; a run once retired can also be loaded again from its directory "
         "(marquee load), which rebuilds its file",
-        path_, run.run_id, run.path.string(), why));
+        path_, run_id, path.string(), why));
   }
+
+  // Table -> its columns in order, without run_id, for the tables that have
+  // a run_id column, from rows of (table, column).
+  using TableColumns = std::map<std::string, std::vector<std::string>>;
+  static TableColumns snapshot_columns(const std::vector<std::pair<std::string, std::string>>& rows) {
+    TableColumns tables;
+    std::set<std::string> with_run_id;
+    for (const auto& [table, column] : rows) {
+      if (table == "runs" || table == "published") continue;
+      if (column == "run_id") {
+        with_run_id.insert(table);
+      } else {
+        tables[table].push_back(column);
+      }
+    }
+    std::erase_if(tables, [&](const auto& entry) { return !with_run_id.contains(entry.first); });
+    return tables;
+  }
+  static constexpr std::string_view kColumnsSql =
+      "SELECT m.name, p.name FROM {}.sqlite_schema m, pragma_table_xinfo(m.name, $1) p "
+      "WHERE m.type = 'table' ORDER BY m.name, p.cid";
+
+  // This database's, read again only when its schema changed (a migration).
+  const TableColumns& main_columns() {
+    const std::string version = query("PRAGMA main.schema_version", {}).rows.at(0).at(0).value_or("");
+    if (version != main_columns_version_) {
+      const Param main[] = {std::string("main")};
+      std::vector<std::pair<std::string, std::string>> rows;
+      for (const auto& row : query(fmt::format(kColumnsSql, "main"), main).rows) rows.emplace_back(*row[0], *row[1]);
+      main_columns_ = snapshot_columns(rows);
+      main_columns_version_ = version;
+    }
+    return main_columns_;
+  }
+
+  // A run file's, through a connection of its own, so that the file is
+  // never attached to this session before it passed.
+  TableColumns file_columns(const std::filesystem::path& path, const std::string& uri) const {
+    sqlite3* file = nullptr;
+    const int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+    std::vector<std::pair<std::string, std::string>> rows;
+    std::string error;
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_open_v2(uri.c_str(), &file, flags, nullptr) != SQLITE_OK ||
+        sqlite3_prepare_v2(file, fmt::format(kColumnsSql, "main").c_str(), -1, &stmt, nullptr) != SQLITE_OK ||
+        sqlite3_bind_text(stmt, 1, "main", -1, SQLITE_STATIC) != SQLITE_OK) {
+      error = file ? sqlite3_errmsg(file) : "out of memory";
+    } else {
+      int rc;
+      while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        rows.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)),
+                          reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1)));
+      }
+      if (rc != SQLITE_DONE) error = sqlite3_errmsg(file);
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close_v2(file);
+    if (!error.empty()) {
+      throw DatabaseError(fmt::format("sqlite {}: cannot read run file {}: {}", path_, path.string(), error));
+    }
+    return snapshot_columns(rows);
+  }
+  TableColumns main_columns_;
+  std::string main_columns_version_;
 
   void detach(std::list<Attached>::iterator it) {
     execute(fmt::format("DETACH DATABASE {}", quote_identifier("run:" + it->run_id)));

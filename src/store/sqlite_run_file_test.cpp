@@ -181,7 +181,10 @@ TEST_P(RunFileTest, ARunFileBuiltForAnotherSchemaIsRefusedSayingWhy) {
   store_->load_run(new_run("r1"), sample_tables(0));
   store_->db().execute("ALTER TABLE movie ADD COLUMN box_office_rank INTEGER");
   auto reader = open();
-  for (int attempt = 0; attempt < 2; ++attempt) {  // refused each time, not "already attached"
+  // Refused each time, not "already attached"; also inside a transaction,
+  // where a file once attached could not be detached again until its end.
+  reader->begin();
+  for (int attempt = 0; attempt < 2; ++attempt) {
     try {
       reader->run_schema("r1");
       FAIL() << "the older file was attached";
@@ -193,6 +196,9 @@ TEST_P(RunFileTest, ARunFileBuiltForAnotherSchemaIsRefusedSayingWhy) {
       EXPECT_NE(message.find("Run the job again (marquee run)"), std::string::npos) << message;
     }
   }
+  const std::string attached = reader->query("SELECT group_concat(name, ',') FROM pragma_database_list").rows.at(0).at(0).value();
+  EXPECT_EQ(attached.find("run:r1"), std::string::npos) << attached;
+  reader->rollback();
   // A run loaded after the change has the column, and reads.
   store_->load_run(new_run("r2"), sample_tables(1));
   EXPECT_EQ(movies_of(*reader, "r2"), kRows);

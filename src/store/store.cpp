@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <atomic>
 #include <cstdlib>
 #include <exception>
@@ -142,15 +141,16 @@ std::string partition_name(std::string_view table, std::string_view run_id) {
 
 namespace {
 
-// MARQUEE_PG_LOAD_CONNECTIONS: read when the store opens, so a bad value
-// stops a `run` before its transform rather than after it.
+// MARQUEE_PG_LOAD_CONNECTIONS: read when a PostgreSQL store opens, so a bad
+// value stops a `run` before its transform rather than after it (and any
+// other command on that store: a setting that is wrong is wrong everywhere).
 std::size_t load_sessions_from_env() {
   const char* text = std::getenv("MARQUEE_PG_LOAD_CONNECTIONS");
   if (text == nullptr || *text == '\0') return 4;
-  char* end = nullptr;
-  errno = 0;
-  const long value = std::strtol(text, &end, 10);
-  if (*end != '\0' || errno != 0 || value < 1 || value > 16) {
+  const std::string_view digits(text);
+  const bool all_digits = digits.size() <= 2 && digits.find_first_not_of("0123456789") == std::string_view::npos;
+  const long value = all_digits ? std::strtol(text, nullptr, 10) : 0;
+  if (value < 1 || value > 16) {
     throw InputError(fmt::format("MARQUEE_PG_LOAD_CONNECTIONS must be a whole number from 1 to 16 (got '{}')", text));
   }
   return static_cast<std::size_t>(value);

@@ -115,7 +115,7 @@ case_load_validates_every_manifest_field() {
 case_bad_load_connections_setting_is_refused_up_front() {
   new_env
   local out value
-  for value in abc 0 17 4x; do
+  for value in abc 0 17 4x +4 " 4"; do
     if out=$(MARQUEE_PG_LOAD_CONNECTIONS=$value mq run "$WORK/a.csv" 2>&1); then
       [[ "$BACKEND" == sqlite ]] || fail "MARQUEE_PG_LOAD_CONNECTIONS=$value was accepted"
     else
