@@ -184,8 +184,9 @@ std::string uri_path(const std::string& path) {
 }
 
 // SQLite keeps allocation statistics by default, under a global mutex taken
-// for every malloc and free: 4% of a run file's load in perf, for figures
-// nobody reads. Must be set before SQLite initializes, so once, before the
+// for every malloc and free, which the run file's two writers contended for:
+// without them a load at 100x took 17% less CPU (docs/BENCHMARKS.md), and an
+// uncached API request about 20% less. Nobody reads the figures. Must be set before SQLite initializes, so once, before the
 // first connection (a no-op if something initialized it already).
 void configure_sqlite_once() {
   static const int configured = [] { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }();
@@ -397,17 +398,18 @@ class SqliteConnection : public Connection {
     std::erase_if(tables, [&](const auto& entry) { return !with_run_id.contains(entry.first); });
     return tables;
   }
-  static constexpr std::string_view kColumnsSql =
-      "SELECT m.name, p.name FROM {}.sqlite_schema m, pragma_table_xinfo(m.name, $1) p "
+  // Both sides read a database opened as main: this one, and a run file
+  // through a connection of its own.
+  static constexpr const char* kColumnsSql =
+      "SELECT m.name, p.name FROM main.sqlite_schema m, pragma_table_xinfo(m.name, 'main') p "
       "WHERE m.type = 'table' ORDER BY m.name, p.cid";
 
   // This database's, read again only when its schema changed (a migration).
   const TableColumns& main_columns() {
     const std::string version = query("PRAGMA main.schema_version", {}).rows.at(0).at(0).value_or("");
     if (version != main_columns_version_) {
-      const Param main[] = {std::string("main")};
       std::vector<std::pair<std::string, std::string>> rows;
-      for (const auto& row : query(fmt::format(kColumnsSql, "main"), main).rows) rows.emplace_back(*row[0], *row[1]);
+      for (const auto& row : query(kColumnsSql, {}).rows) rows.emplace_back(*row[0], *row[1]);
       main_columns_ = snapshot_columns(rows);
       main_columns_version_ = version;
     }
@@ -423,8 +425,7 @@ class SqliteConnection : public Connection {
     std::string error;
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_open_v2(uri.c_str(), &file, flags, nullptr) != SQLITE_OK ||
-        sqlite3_prepare_v2(file, fmt::format(kColumnsSql, "main").c_str(), -1, &stmt, nullptr) != SQLITE_OK ||
-        sqlite3_bind_text(stmt, 1, "main", -1, SQLITE_STATIC) != SQLITE_OK) {
+        sqlite3_prepare_v2(file, kColumnsSql, -1, &stmt, nullptr) != SQLITE_OK) {
       error = file ? sqlite3_errmsg(file) : "out of memory";
     } else {
       int rc;
