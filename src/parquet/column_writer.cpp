@@ -90,7 +90,8 @@ void ColumnWriter::add_string(std::string_view value) {
     }
     // Offsets into the dictionary are 32-bit.
     const std::size_t limit = std::min<std::size_t>(options_.dictionary_max_bytes, UINT32_MAX);
-    if (dictionary_plain_.size() + 4 + value.size() <= limit) {
+    if (dictionary_plain_.size() + 4 + value.size() <= limit &&
+        dictionary_.size() < options_.dictionary_max_entries) {
       const auto id = static_cast<std::uint32_t>(dictionary_.size());
       const auto offset = static_cast<std::uint32_t>(dictionary_plain_.size());
       append_plain_byte_array(dictionary_plain_, value);

@@ -42,9 +42,17 @@ struct WriterOptions {
   // A data page ends at whichever limit comes first (bytes before compression).
   std::size_t page_max_bytes = 1u << 20;
   std::size_t page_max_rows = 20'000;
-  // A string column's dictionary (PLAIN-encoded size) may grow to this; past
-  // it the rest of the column chunk is written PLAIN.
-  std::size_t dictionary_max_bytes = 1u << 20;
+  // A string column's dictionary (PLAIN-encoded size, entries) may grow to
+  // these; past either the rest of the column chunk is written PLAIN.
+  // 8 MiB rather than parquet-mr's and Arrow's 1 MiB: a text column whose
+  // values repeat (titles, overviews of re-released or copied records) keeps
+  // its dictionary, and the job compresses its few distinct values instead
+  // of every copy (docs/PARQUET.md). Columns of distinct values still fall
+  // back after their first page, so this costs nothing there. The entry cap
+  // bounds the hash table an input can make the writer build: with 1 MiB of
+  // tiny strings it could reach 200,000 entries, now at most 65,536.
+  std::size_t dictionary_max_bytes = 8u << 20;
+  std::size_t dictionary_max_entries = 1u << 16;
   // min/max statistics of longer strings are truncated to this many bytes
   // (at a UTF-8 character boundary; max rounded up), flagged as inexact.
   std::size_t statistics_max_bytes = 256;

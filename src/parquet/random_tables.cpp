@@ -89,6 +89,7 @@ WriterOptions random_options(Rng& rng, std::uint64_t seed) {
   o.page_max_rows = pick_of<std::size_t>(rng, {1, 5, 100, 20'000});
   o.page_max_bytes = pick_of<std::size_t>(rng, {64, 1000, 1u << 20});
   o.dictionary_max_bytes = pick_of<std::size_t>(rng, {0, 24, 300, 1u << 20});
+  o.dictionary_max_entries = pick_of<std::size_t>(rng, {1, 3, 1u << 16});
   o.statistics_max_bytes = pick_of<std::size_t>(rng, {4, 16, 256});
   o.page_checksums = pick(rng, 2) == 0;
   o.key_value_metadata = marquee_metadata("random-" + std::to_string(seed), std::string(64, 'a'));

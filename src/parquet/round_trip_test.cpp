@@ -307,6 +307,78 @@ TEST(ParquetRoundTrip, DictionaryFallsBackToPlain) {
   EXPECT_NE(std::find(meta.encodings.begin(), meta.encodings.end(), format::Encoding::Plain), meta.encodings.end());
 }
 
+namespace {
+
+struct ChunkPages {
+  std::vector<std::int32_t> dictionary_sizes;  // num_values of each dictionary page
+  std::vector<format::Encoding> data_encodings;
+};
+
+ChunkPages walk_chunk(const std::string& file, const format::ColumnMetaData& meta) {
+  ChunkPages out;
+  const std::int64_t start = meta.dictionary_page_offset.value_or(meta.data_page_offset);
+  std::string_view chunk = std::string_view(file).substr(static_cast<std::size_t>(start),
+                                                         static_cast<std::size_t>(meta.total_compressed_size));
+  while (!chunk.empty()) {
+    std::size_t header_size = 0;
+    const format::PageHeader h = format::parse_page_header(chunk, header_size);
+    if (h.type == format::PageType::DictionaryPage) {
+      out.dictionary_sizes.push_back(h.dictionary_page_header->num_values);
+    } else {
+      out.data_encodings.push_back(h.data_page_header->encoding);
+    }
+    chunk.remove_prefix(header_size + static_cast<std::size_t>(h.compressed_page_size));
+  }
+  return out;
+}
+
+}  // namespace
+
+// 3,000 distinct 600-byte texts (1.8 MB of dictionary, past parquet-mr's
+// 1 MiB) each written 4 times: the whole chunk stays dictionary-encoded under
+// the default limits, one dictionary page of 3,000 values.
+TEST(ParquetRoundTrip, RepeatedTextsKeepADictionaryLargerThanOneMiB) {
+  TempDir dir;
+  WriterOptions o = options_with(Compression::Zstd);
+  std::vector<OwnedRow> rows;
+  for (int copy = 0; copy < 4; ++copy) {
+    for (int i = 0; i < 3000; ++i) {
+      std::string text = "overview " + std::to_string(i) + " ";
+      text.resize(600, static_cast<char>('a' + i % 26));
+      rows.push_back({OwnedCell(std::move(text))});
+    }
+  }
+  const auto path = write_parquet(dir.path(), {"texts", {{"overview", Type::String, false}}}, rows, o);
+  ParquetReader reader(path);
+  expect_same_rows(read_rows(reader), rows);
+  ASSERT_EQ(reader.num_row_groups(), 1u);
+  const ChunkPages pages = walk_chunk(testing::read_bytes(path), *reader.metadata().row_groups[0].columns[0].meta_data);
+  EXPECT_EQ(pages.dictionary_sizes, std::vector<std::int32_t>{3000});
+  ASSERT_FALSE(pages.data_encodings.empty());
+  for (auto e : pages.data_encodings) EXPECT_EQ(e, format::Encoding::RleDictionary);
+}
+
+// Past dictionary_max_entries distinct values the chunk goes PLAIN, however
+// small the values: the cap bounds the writer's hash table.
+TEST(ParquetRoundTrip, DictionaryFallsBackAtItsEntryCap) {
+  TempDir dir;
+  WriterOptions o = options_with(Compression::None);
+  o.dictionary_max_entries = 5;
+  o.page_max_rows = 10;
+  std::vector<OwnedRow> rows;
+  // Repeats on the first page (so the first-page rule keeps the dictionary),
+  // then a sixth distinct value.
+  for (int i = 0; i < 40; ++i) rows.push_back({OwnedCell("v" + std::to_string(i < 20 ? i % 5 : i % 9))});
+  const auto path = write_parquet(dir.path(), {"capped", {{"s", Type::String, false}}}, rows, o);
+  ParquetReader reader(path);
+  expect_same_rows(read_rows(reader), rows);
+  const ChunkPages pages = walk_chunk(testing::read_bytes(path), *reader.metadata().row_groups[0].columns[0].meta_data);
+  EXPECT_EQ(pages.dictionary_sizes, std::vector<std::int32_t>{5});
+  ASSERT_GE(pages.data_encodings.size(), 3u);
+  EXPECT_EQ(pages.data_encodings.front(), format::Encoding::RleDictionary);
+  EXPECT_EQ(pages.data_encodings.back(), format::Encoding::Plain);
+}
+
 TEST(ParquetRoundTrip, StatisticsOnEveryChunk) {
   TempDir dir;
   const auto rows = all_types_rows(true);
