@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "common/atomic_file.hpp"
+#include "common/path_guard.hpp"
 #include "common/error.hpp"
 #include "common/sha256.hpp"
 #include "common/thread_role.hpp"
@@ -149,32 +150,26 @@ class RecordExcerptSink : public model::DiagnosticSink {
   std::string_view raw_;
 };
 
-// A directory that disappears unless released: tables are staged here and
+// A directory that disappears unless published: tables are staged here and
 // renamed into place only when complete.
 class StagingDir {
  public:
-  explicit StagingDir(const fs::path& parent) {
-    std::random_device rd;
-    path_ = parent / fmt::format(".staging-tables-{}-{:08x}", ::getpid(), rd());
+  explicit StagingDir(const fs::path& parent)
+      : path_(parent / fmt::format(".staging-tables-{}-{:08x}", ::getpid(), std::random_device{}())), guard_(path_) {
     fs::create_directories(path_);
-  }
-  ~StagingDir() {
-    if (!path_.empty()) {
-      std::error_code ignored;
-      fs::remove_all(path_, ignored);
-    }
   }
   const fs::path& path() const { return path_; }
   void publish_as(const fs::path& target) {
     fsync_directory(path_);
     fs::remove_all(target);
     fs::rename(path_, target);
+    guard_.release();
     fsync_directory(target.parent_path());
-    path_.clear();
   }
 
  private:
   fs::path path_;
+  PathGuard guard_;
 };
 
 void report_repaired(model::DiagnosticSink& sink, const RecordBatch::RecordInfo& record,

@@ -18,7 +18,9 @@
 #include "objstore/s3_config.hpp"
 #include "job/error_log.hpp"
 #include "job/etl_job.hpp"
+#include "job/retention.hpp"
 #include "job/run_dir.hpp"
+#include "job/storage_session.hpp"
 #include "job/test_hooks.hpp"
 #include "parquet/reader.hpp"
 #include "parquet/writer.hpp"
@@ -29,41 +31,6 @@ namespace marquee::job {
 namespace fs = std::filesystem;
 namespace bj = boost::json;
 namespace {
-
-void say(const StorageOptions& options, const std::string& line) {
-  if (options.log) options.log(line);
-}
-
-// What every storage command starts with: the data directory, the database
-// (migrated) and, for commands that write, the job lock.
-class Session {
- public:
-  Session(const StorageOptions& options, const std::string& holder, bool take_lock)
-      : options_(options), data_{options.data_dir}, store_(open(options, take_lock)) {
-    store_.db().set_lock_timeout(options.lock_timeout);
-    // Lock first: under it no other job holds SQLite's write lock for long.
-    if (take_lock) {
-      lock_ = std::make_unique<store::JobLock>(data_.lock_file(), store_.db(), options.lock_timeout, holder);
-    }
-    const store::MigrationReport report = store_.migrate();
-    for (const auto& name : report.applied) say(options_, "applied migration " + name);
-  }
-  const DataDir& data() const { return data_; }
-  store::Store& store() { return store_; }
-  const StorageOptions& options() const { return options_; }
-
- private:
-  // Jobs need DATA_DIR/runs; SQLite needs DATA_DIR whatever the command.
-  static store::Store open(const StorageOptions& options, bool writes) {
-    if (writes) fs::create_directories(options.data_dir / "runs");
-    if (options.db_url.empty()) fs::create_directories(options.data_dir);
-    return store::Store::open(database_url(options));
-  }
-  const StorageOptions& options_;
-  DataDir data_;
-  store::Store store_;
-  std::unique_ptr<store::JobLock> lock_;
-};
 
 // Removes a staging directory unless it was committed: a failed job leaves
 // nothing (a killed one leaves it to the next job's stale-staging cleanup).
@@ -209,7 +176,7 @@ struct BaseRun {
   VerifiedRun verified;
 };
 
-BaseRun resolve_base(Session& session, const std::string& base) {
+BaseRun resolve_base(StorageSession& session, const std::string& base) {
   std::string run_id = base;
   if (base == "published") {
     const auto published = session.store().published();
@@ -224,7 +191,7 @@ BaseRun resolve_base(Session& session, const std::string& base) {
   return {run_id, verify_run_dir(dir)};
 }
 
-Transformed transform_corrections(const RunOptions& options, Session& session, const fs::path& staging,
+Transformed transform_corrections(const RunOptions& options, StorageSession& session, const fs::path& staging,
                                   const std::string& run_id, RunResult& result) {
   const BaseRun base = resolve_base(session, options.base);
   const auto delete_ids = options.delete_ids_file.empty() ? std::unordered_set<std::int64_t>{}
@@ -312,60 +279,11 @@ std::uint64_t total_rows(const std::map<std::string, std::uint64_t>& rows) {
   return n;
 }
 
-// Keeps the newest `keep` failed transforms (run ids sort by time).
-void prune_failed(const DataDir& data, std::size_t keep) {
-  std::vector<fs::path> failed;
-  std::error_code ignored;
-  for (const auto& entry : fs::directory_iterator(data.failed(), ignored)) failed.push_back(entry.path());
-  std::sort(failed.rbegin(), failed.rend());
-  for (std::size_t i = keep; i < failed.size(); ++i) fs::remove_all(failed[i]);
-}
-
-double ms_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-}
-
-// Retires runs beyond `keep` and removes the directories of runs the database
-// does not hold (retired, or never loaded because a job died before its load
-// committed). Failed transforms: the newest `keep` are kept.
-std::vector<std::string> apply_retention(Session& session, std::size_t keep, const std::string& current) {
-  std::vector<std::string> retired;
-  try {
-    const auto started = std::chrono::steady_clock::now();
-    retired = session.store().retire_old_runs(keep);
-    if (!retired.empty()) {
-      say(session.options(), fmt::format("retention: retired {} run(s) in {:.0f} ms", retired.size(),
-                                         ms_since(started)));
-    }
-  } catch (const store::DatabaseError& e) {
-    // The new run is loaded (and published) already: a retirement that fails
-    // (e.g. PostgreSQL's DETACH waiting too long for a reader) is finished by
-    // the next job, and must not fail this one.
-    say(session.options(), std::string("warning: retention incomplete, the next job retries it: ") + e.what());
-    return retired;
-  }
-  std::map<std::string, std::string> status;
-  for (const store::RunInfo& r : session.store().runs()) status[r.run_id] = r.status;
-  std::error_code ignored;
-  for (const auto& entry : fs::directory_iterator(session.data().runs(), ignored)) {
-    const std::string id = entry.path().filename().string();
-    if (id.starts_with(".") || id == current) continue;
-    const auto it = status.find(id);
-    if (it == status.end() || it->second == "retired") {
-      fs::remove_all(entry.path());
-      say(session.options(), fmt::format("removed run directory {} ({})", entry.path().string(),
-                                         it == status.end() ? "never loaded" : "retired"));
-    }
-  }
-  prune_failed(session.data(), keep);
-  return retired;
-}
-
 // The manifest's "diff": counts of what this run changes against the run
 // published now (docs/DIFF.md), read from both runs' Parquet before the
 // manifest is sealed. No published run, or its directory retired: no diff.
 // A diff that fails only costs the diff (a warning), never the run.
-void add_diff_against_published(Session& session, const fs::path& staging, bj::object& extra) {
+void add_diff_against_published(StorageSession& session, const fs::path& staging, bj::object& extra) {
   try {
     const auto published = session.store().published();
     if (!published) return;
@@ -377,32 +295,10 @@ void add_diff_against_published(Session& session, const fs::path& staging, bj::o
   }
 }
 
-// A load that failed (a full disk, a lost connection) must not leave its
-// complete run directory behind: every retry would add another, and the disk
-// would never recover. Unless the database holds the run (its load committed
-// and only the publish failed: then `marquee publish` can finish it), the
-// directory goes to failed/ without its tables -- the manifest, the error log
-// and load_failure.txt stay as small diagnostics, pruned like failed transforms.
-void demote_unloaded_run(Session& session, const std::string& run_id, const std::string& why) noexcept {
-  try {
-    if (session.store().run(run_id)) return;
-  } catch (...) {
-    return;  // cannot tell: the next job's retention removes it if it was never loaded
-  }
-  try {
-    const fs::path dir = session.data().run(run_id);
-    fs::remove_all(dir / "tables");
-    fs::create_directories(session.data().failed());
-    fs::rename(dir, session.data().failed() / run_id);
-    std::ofstream(session.data().failed() / run_id / "load_failure.txt") << why << "\n";
-  } catch (...) {
-  }
-}
-
 // Loads a committed run directory into the store and, when asked,
 // publishes it: the end of both `marquee run` and `marquee load`.
 template <class Result>
-void load_and_publish(Session& session, const StorageOptions& storage, bool publish, Result& result) {
+void load_and_publish(StorageSession& session, const StorageOptions& storage, bool publish, Result& result) {
   const VerifiedRun verified = verify_run_dir(result.run_dir);
   auto started = std::chrono::steady_clock::now();
   result.loaded_rows = load_verified(session.store(), verified);
@@ -456,7 +352,7 @@ RunResult run_job_steps(const RunOptions& options, RunResult& result) {
     objstore::S3Config::from_env(options.archive);
   }
   input::open_input(options.input);  // a missing input fails before the data directory is touched
-  Session session(options.storage, "marquee run " + options.input, true);
+  StorageSession session(options.storage, "marquee run " + options.input, true);
   JobTelemetry* telemetry = options.storage.telemetry;
   result.removed_staging = remove_stale_staging(session.data());
   for (const auto& path : result.removed_staging) {
@@ -543,7 +439,7 @@ LoadResult load_run_dir_steps(const LoadOptions& options, std::string& run_id) {
   VerifiedRun source = verify_run_dir(options.run_dir);
   run_id = source.run_id;
   if (options.storage.telemetry) options.storage.telemetry->started(run_id, options.run_dir.string());
-  Session session(options.storage, "marquee load " + options.run_dir.string(), true);
+  StorageSession session(options.storage, "marquee load " + options.run_dir.string(), true);
   if (const auto existing = session.store().run(source.run_id); existing && existing->status != "retired") {
     throw store::RunAlreadyLoaded(fmt::format("run {} is already loaded (status {}) in {}; nothing was changed",
                                               source.run_id, existing->status, session.store().db().target()));
@@ -580,7 +476,7 @@ store::PublishedRun publish_run(const StorageOptions& options, const std::string
   JobTelemetry* telemetry = options.telemetry;
   try {
     if (telemetry) telemetry->started(run_id, run_id);
-    Session session(options, "marquee publish " + run_id, true);
+    StorageSession session(options, "marquee publish " + run_id, true);
     const auto started = std::chrono::steady_clock::now();
     const auto previous = session.store().published();
     store::PublishedRun published = session.store().publish(run_id);
@@ -603,7 +499,7 @@ store::PublishedRun publish_run(const StorageOptions& options, const std::string
 }
 
 RunsListing list_runs(const StorageOptions& options) {
-  Session session(options, "marquee runs", false);
+  StorageSession session(options, "marquee runs", false);
   return {session.store().runs(), session.store().published()};
 }
 
