@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/environment.hpp"
 #include "job/run_job.hpp"
 
 namespace marquee::cli {
@@ -39,12 +40,12 @@ inline void add_max_record_bytes_option(CLI::App* cmd, std::size_t& value) {
 // (etl, run): MiB that company_year and company_year_genre may hold before
 // they spill to a scratch file. 0 spills after every batch (tests use it).
 inline void add_rollup_memory_option(CLI::App* cmd, std::size_t& mib) {
-  cmd->add_option("--rollup-memory", mib,
-                  "MiB the company rollups may hold in memory before spilling sorted parts to an unnamed "
-                  "scratch file beside the output (docs/DATA_MODEL.md)")
-      ->envname("MARQUEE_ROLLUP_MEMORY")
-      ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 20))
-      ->capture_default_str();
+  auto* option = cmd->add_option("--rollup-memory", mib,
+                                 "MiB the company rollups may hold in memory before spilling sorted parts to an "
+                                 "unnamed scratch file beside the output (docs/DATA_MODEL.md)")
+                     ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 20))
+                     ->capture_default_str();
+  environment_option(cmd, option, "MARQUEE_ROLLUP_MEMORY");
 }
 
 // --ratings and --links on the commands that transform (etl, run).

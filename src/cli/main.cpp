@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/environment.hpp"
 #include "cli/obs_options.hpp"
 #include "obs/log.hpp"
 #include "common/error.hpp"
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   try {
+    marquee::cli::apply_environment_options();
     marquee::cli::apply_log_format();
     for (const auto& [subcommand, run] : commands.list()) {
       if (subcommand->parsed()) return run();

@@ -161,9 +161,33 @@ def exact_revenue():
     expect(name, got == {i: want for i, (_, want) in cases.items()}, f"revenues rounded exactly: {got}")
 
 
+def environment_settings():
+    """A bad MARQUEE_ROLLUP_MEMORY stops only the commands that use it, naming
+    the variable; the command line wins over it; a good one is applied."""
+    name = "environment-rollup-memory"
+    path, _ = write_csv(name, [row(1), row(2)])
+    out = os.path.join(WORK, name + "-out")
+
+    def marquee(value, *args):
+        env = dict(os.environ, MARQUEE_ROLLUP_MEMORY=value)
+        return subprocess.run([MARQUEE, *args], capture_output=True, text=True, timeout=120, env=env)
+
+    proc = marquee("abc", "etl", path, "--out", out)
+    expect(name, proc.returncode == 2 and "MARQUEE_ROLLUP_MEMORY (the environment variable for --rollup-memory)"
+           in proc.stderr and "abc" in proc.stderr, f"exit 2 naming the variable: {proc.returncode} {proc.stderr.strip()}")
+    proc = marquee("abc", "etl", path, "--out", out, "--rollup-memory", "4")
+    expect(name, proc.returncode == 0, f"--rollup-memory on the command line wins: {proc.returncode} {proc.stderr.strip()}")
+    proc = marquee("abc", "runs", "--data-dir", os.path.join(WORK, name + "-data"))
+    expect(name, proc.returncode == 0, f"a command without the option ignores it: {proc.returncode} {proc.stderr.strip()}")
+    proc = marquee("0", "etl", path, "--out", out)
+    expect(name, proc.returncode == 0 and "spilled to disk" in proc.stdout,
+           f"MARQUEE_ROLLUP_MEMORY=0 is applied (the rollups spill): {proc.stdout.strip()}")
+
+
 def main():
     os.makedirs(WORK, exist_ok=True)
-    for case in (long_valid_field, consecutive_bad_lines, header_and_long_line, huge_figures, exact_revenue):
+    for case in (long_valid_field, consecutive_bad_lines, header_and_long_line, huge_figures, exact_revenue,
+                 environment_settings):
         case()
     if failures:
         print("\n".join(["FAILURES:"] + failures))

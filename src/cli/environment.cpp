@@ -1,0 +1,47 @@
+#include "cli/environment.hpp"
+
+#include <cstdlib>
+#include <vector>
+
+#include "common/error.hpp"
+
+namespace marquee::cli {
+namespace {
+
+struct EnvironmentOption {
+  CLI::App* command;
+  CLI::Option* option;
+  std::string variable;
+};
+
+std::vector<EnvironmentOption>& registry() {
+  static std::vector<EnvironmentOption> options;
+  return options;
+}
+
+}  // namespace
+
+void environment_option(CLI::App* command, CLI::Option* option, std::string variable) {
+  option->description(option->get_description() + " (env: " + variable + ")");
+  registry().push_back({command, option, std::move(variable)});
+}
+
+void apply_environment_options() {
+  for (const EnvironmentOption& e : registry()) {
+    if (!e.command->parsed() || e.option->count() > 0) continue;
+    const char* value = std::getenv(e.variable.c_str());
+    if (value == nullptr || *value == '\0') continue;
+    try {
+      e.option->add_result(value);
+      e.option->run_callback();
+    } catch (const CLI::ParseError& error) {
+      // CLI11's message starts with the option's name; the user set the variable.
+      std::string message = error.what();
+      const std::string name = e.option->get_name();
+      if (message.starts_with(name + ":")) message.erase(0, name.size() + 1);
+      throw InputError(e.variable + " (the environment variable for " + name + "):" + message);
+    }
+  }
+}
+
+}  // namespace marquee::cli
