@@ -201,6 +201,34 @@ TEST(ParquetRoundTrip, EmptyLongAndNonAsciiStrings) {
   EXPECT_EQ(stats.is_max_value_exact, false);
 }
 
+namespace {
+
+// The pages of one column chunk, in file order.
+struct ChunkPages {
+  std::vector<std::int32_t> dictionary_sizes;  // num_values of each dictionary page
+  std::vector<format::Encoding> data_encodings;
+};
+
+ChunkPages walk_chunk(const std::string& file, const format::ColumnMetaData& meta) {
+  ChunkPages out;
+  const std::int64_t start = meta.dictionary_page_offset.value_or(meta.data_page_offset);
+  std::string_view chunk = std::string_view(file).substr(static_cast<std::size_t>(start),
+                                                         static_cast<std::size_t>(meta.total_compressed_size));
+  while (!chunk.empty()) {
+    std::size_t header_size = 0;
+    const format::PageHeader h = format::parse_page_header(chunk, header_size);
+    if (h.type == format::PageType::DictionaryPage) {
+      out.dictionary_sizes.push_back(h.dictionary_page_header->num_values);
+    } else {
+      out.data_encodings.push_back(h.data_page_header->encoding);
+    }
+    chunk.remove_prefix(header_size + static_cast<std::size_t>(h.compressed_page_size));
+  }
+  return out;
+}
+
+}  // namespace
+
 TEST(ParquetRoundTrip, SeveralRowGroupsAndManyPages) {
   TempDir dir;
   WriterOptions o = options_with(Compression::Zstd);
@@ -217,23 +245,12 @@ TEST(ParquetRoundTrip, SeveralRowGroupsAndManyPages) {
   EXPECT_EQ(reader.metadata().row_groups[3].num_rows, 500);
   expect_same_rows(read_rows(reader), rows);
 
-  // Walk the first chunk's pages: a dictionary page, then ceil(1000 / 64) = 16 data pages.
-  const std::string file = testing::read_bytes(path);
+  // The first chunk's pages: a dictionary page, then ceil(1000 / 64) = 16 data pages.
   const auto& meta = *reader.metadata().row_groups[0].columns[1].meta_data;
   ASSERT_TRUE(meta.dictionary_page_offset);
-  std::string_view chunk = std::string_view(file).substr(*meta.dictionary_page_offset, meta.total_compressed_size);
-  int dictionary_pages = 0, data_pages = 0;
-  while (!chunk.empty()) {
-    std::size_t header_size = 0;
-    const format::PageHeader h = format::parse_page_header(chunk, header_size);
-    (h.type == format::PageType::DictionaryPage ? dictionary_pages : data_pages) += 1;
-    if (h.type == format::PageType::DataPage) {
-      EXPECT_EQ(h.data_page_header->encoding, format::Encoding::RleDictionary);
-    }
-    chunk.remove_prefix(header_size + static_cast<std::size_t>(h.compressed_page_size));
-  }
-  EXPECT_EQ(dictionary_pages, 1);
-  EXPECT_EQ(data_pages, 16);
+  const ChunkPages pages = walk_chunk(testing::read_bytes(path), meta);
+  EXPECT_EQ(pages.dictionary_sizes.size(), 1u);
+  EXPECT_EQ(pages.data_encodings, std::vector<format::Encoding>(16, format::Encoding::RleDictionary));
   EXPECT_EQ(meta.data_page_offset - *meta.dictionary_page_offset > 0, true);
 }
 
@@ -250,24 +267,15 @@ TEST(ParquetRoundTrip, DistinctStringsFallBackToPlainAfterTheFirstPage) {
 
   // The first page shows a dictionary that saves nothing: it keeps that
   // page's 64 values, and the other 15 pages are PLAIN.
-  const std::string file = testing::read_bytes(path);
   const auto& meta = *reader.metadata().row_groups[0].columns[0].meta_data;
   ASSERT_TRUE(meta.dictionary_page_offset);
-  std::string_view chunk = std::string_view(file).substr(*meta.dictionary_page_offset, meta.total_compressed_size);
-  std::vector<format::Encoding> data_encodings;
-  while (!chunk.empty()) {
-    std::size_t header_size = 0;
-    const format::PageHeader h = format::parse_page_header(chunk, header_size);
-    if (h.type == format::PageType::DictionaryPage) {
-      EXPECT_EQ(h.dictionary_page_header->num_values, 64);
-    } else {
-      data_encodings.push_back(h.data_page_header->encoding);
-    }
-    chunk.remove_prefix(header_size + static_cast<std::size_t>(h.compressed_page_size));
+  const ChunkPages pages = walk_chunk(testing::read_bytes(path), meta);
+  EXPECT_EQ(pages.dictionary_sizes, std::vector<std::int32_t>{64});
+  ASSERT_EQ(pages.data_encodings.size(), 16u);
+  EXPECT_EQ(pages.data_encodings[0], format::Encoding::RleDictionary);
+  for (std::size_t i = 1; i < pages.data_encodings.size(); ++i) {
+    EXPECT_EQ(pages.data_encodings[i], format::Encoding::Plain) << i;
   }
-  ASSERT_EQ(data_encodings.size(), 16u);
-  EXPECT_EQ(data_encodings[0], format::Encoding::RleDictionary);
-  for (std::size_t i = 1; i < data_encodings.size(); ++i) EXPECT_EQ(data_encodings[i], format::Encoding::Plain) << i;
 }
 
 TEST(ParquetRoundTrip, RowGroupsAlsoEndOnBufferedBytes) {
@@ -306,33 +314,6 @@ TEST(ParquetRoundTrip, DictionaryFallsBackToPlain) {
             meta.encodings.end());
   EXPECT_NE(std::find(meta.encodings.begin(), meta.encodings.end(), format::Encoding::Plain), meta.encodings.end());
 }
-
-namespace {
-
-struct ChunkPages {
-  std::vector<std::int32_t> dictionary_sizes;  // num_values of each dictionary page
-  std::vector<format::Encoding> data_encodings;
-};
-
-ChunkPages walk_chunk(const std::string& file, const format::ColumnMetaData& meta) {
-  ChunkPages out;
-  const std::int64_t start = meta.dictionary_page_offset.value_or(meta.data_page_offset);
-  std::string_view chunk = std::string_view(file).substr(static_cast<std::size_t>(start),
-                                                         static_cast<std::size_t>(meta.total_compressed_size));
-  while (!chunk.empty()) {
-    std::size_t header_size = 0;
-    const format::PageHeader h = format::parse_page_header(chunk, header_size);
-    if (h.type == format::PageType::DictionaryPage) {
-      out.dictionary_sizes.push_back(h.dictionary_page_header->num_values);
-    } else {
-      out.data_encodings.push_back(h.data_page_header->encoding);
-    }
-    chunk.remove_prefix(header_size + static_cast<std::size_t>(h.compressed_page_size));
-  }
-  return out;
-}
-
-}  // namespace
 
 // 3,000 distinct 600-byte texts (1.8 MB of dictionary, past parquet-mr's
 // 1 MiB) each written 4 times: the whole chunk stays dictionary-encoded under
