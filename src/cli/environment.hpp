@@ -1,12 +1,16 @@
 #pragma once
-// Options that an environment variable may set (MARQUEE_ROLLUP_MEMORY).
+// Options that an environment variable may set (MARQUEE_ROLLUP_MEMORY,
+// MARQUEE_STATSD, MARQUEE_EVENTS, MARQUEE_ARCHIVE).
 //
-// Not CLI11's envname for options that validate their value: CLI11 2.1 fills
-// such an option on every subcommand that declares it, whichever one runs,
-// so one bad value stopped every command (`marquee serve` and `marquee runs`
-// included) with a message naming the option, which the user never typed.
-// These are applied after parsing, only to the subcommand that runs, and a
-// bad value's message names the variable.
+// Not CLI11's envname: CLI11 2.1 fills such an option on every subcommand
+// that declares it, whichever one runs, and runs those options' callbacks.
+// So one bad MARQUEE_ROLLUP_MEMORY stopped every command (`marquee serve`
+// and `marquee runs` included) with a message naming the option, which the
+// user never typed; and where subcommands share a variable (--statsd,
+// --events), a later subcommand's copy of the environment's value overwrote
+// what the command line gave. These are applied after parsing, only to the
+// subcommand that runs and only when its command line does not give them,
+// and a bad value's message names the variable.
 #include <string>
 
 #include <CLI/CLI.hpp>

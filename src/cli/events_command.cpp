@@ -97,8 +97,9 @@ void add_events_command(CLI::App& app, Commands& commands) {
   auto args = std::make_shared<EventsArgs>();
   auto* cmd = app.add_subcommand("events", "Print the jobs' lifecycle events (JSON lines)");
   cmd->add_option("--data-dir", args->data_dir, "Data directory holding events.jsonl")->capture_default_str();
-  cmd->add_option("--events", args->events, "Read the Redis stream at redis://HOST:PORT[/DB] instead of the file")
-      ->envname("MARQUEE_EVENTS");
+  environment_option(
+      cmd, cmd->add_option("--events", args->events, "Read the Redis stream at redis://HOST:PORT[/DB] instead of the file"),
+      "MARQUEE_EVENTS");
   cmd->add_flag("--follow,-f", args->follow, "Keep printing new events as they come");
   commands.add(cmd, [args] { return args->events.empty() ? print_file(*args) : print_stream(*args); });
 }

@@ -32,8 +32,8 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   try {
-    marquee::cli::apply_environment_options();
     marquee::cli::apply_log_format();
+    marquee::cli::apply_environment_options();
     for (const auto& [subcommand, run] : commands.list()) {
       if (subcommand->parsed()) return run();
     }

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/environment.hpp"
 #include "common/error.hpp"
 #include "obs/log.hpp"
 
@@ -24,13 +25,17 @@ void add_obs_options(CLI::App& app) {
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
     if (!kJobs.contains(name) && name != "serve") continue;
-    cmd->add_option("--statsd", a.statsd, "Send StatsD metrics to HOST:PORT over UDP (fire and forget)")
-        ->envname("MARQUEE_STATSD");
+    environment_option(
+        cmd, cmd->add_option("--statsd", a.statsd, "Send StatsD metrics to HOST:PORT over UDP (fire and forget)"),
+        "MARQUEE_STATSD");
     cmd->add_option("--statsd-prefix", a.statsd_prefix, "Prefix of every StatsD name")->capture_default_str();
     cmd->add_option("--statsd-tags", a.statsd_tags, "DogStatsD tags for every metric: k:v,k2:v2");
     if (!kJobs.contains(name)) continue;
-    cmd->add_option("--events", a.events, "Also add lifecycle events to the Redis stream marquee:events at redis://HOST:PORT[/DB]")
-        ->envname("MARQUEE_EVENTS");
+    environment_option(cmd,
+                       cmd->add_option("--events", a.events,
+                                       "Also add lifecycle events to the Redis stream marquee:events at "
+                                       "redis://HOST:PORT[/DB]"),
+                       "MARQUEE_EVENTS");
     cmd->add_option("--events-maxlen", a.events_maxlen, "Approximate cap of the Redis stream (XADD MAXLEN ~)")
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
         ->capture_default_str();

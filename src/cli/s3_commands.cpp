@@ -79,7 +79,8 @@ void add_s3_commands(CLI::App& app, Commands& commands) {
   auto args = std::make_shared<ArchiveArgs>();
   auto* cmd = app.add_subcommand("archive", "Upload a run directory to S3 (also finishes a failed archive)");
   cmd->add_option("run_id", args->run_id, "A run in DATA_DIR/runs/")->required();
-  cmd->add_option("--to", args->to, "s3://BUCKET/PREFIX: the run goes to PREFIX/RUN_ID/")->envname("MARQUEE_ARCHIVE");
+  environment_option(cmd, cmd->add_option("--to", args->to, "s3://BUCKET/PREFIX: the run goes to PREFIX/RUN_ID/"),
+                     "MARQUEE_ARCHIVE");
   cmd->add_option("--data-dir", args->data_dir, "Data directory")->capture_default_str();
   commands.add(cmd, [args] { return run_archive(*args); });
 }

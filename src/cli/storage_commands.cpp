@@ -131,9 +131,10 @@ void add_run(CLI::App& app, RunArgs& args) {
                   "Apply INPUT as corrections on top of this run: 'published' or a run id");
   cmd->add_option("--delete-ids", args.delete_ids,
                   "With --base: a file of movie ids to remove, one per line");
-  cmd->add_option("--archive", args.archive,
-                  "After publishing, upload the run to s3://BUCKET/PREFIX/RUN_ID/ (docs/S3.md)")
-      ->envname("MARQUEE_ARCHIVE");
+  environment_option(cmd,
+                     cmd->add_option("--archive", args.archive,
+                                     "After publishing, upload the run to s3://BUCKET/PREFIX/RUN_ID/ (docs/S3.md)"),
+                     "MARQUEE_ARCHIVE");
   add_ratings_options(cmd, args.ratings, args.links);
   cmd->get_option("--ratings")->excludes("--base");
 }

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import resource
+import socket
 import subprocess
 import sys
 
@@ -182,6 +183,39 @@ def environment_settings():
     proc = marquee("0", "etl", path, "--out", out)
     expect(name, proc.returncode == 0 and "spilled to disk" in proc.stdout,
            f"MARQUEE_ROLLUP_MEMORY=0 is applied (the rollups spill): {proc.stdout.strip()}")
+
+    # --statsd is shared by every job command: the environment's address must
+    # not replace the one the command line gives, nor be used when it does.
+    name = "environment-statsd"
+    listeners = []
+    for _ in range(2):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind(("127.0.0.1", 0))
+        sock.settimeout(0.2)
+        listeners.append(sock)
+    from_env, from_line = (f"127.0.0.1:{s.getsockname()[1]}" for s in listeners)
+    env = dict(os.environ, MARQUEE_STATSD=from_env)
+    proc = subprocess.run([MARQUEE, "etl", path, "--out", out, "--statsd", from_line],
+                          capture_output=True, text=True, timeout=120, env=env)
+
+    def received(sock):
+        count = 0
+        try:
+            while True:
+                sock.recv(65536)
+                count += 1
+        except socket.timeout:
+            return count
+
+    got_env, got_line = received(listeners[0]), received(listeners[1])
+    expect(name, proc.returncode == 0 and got_line > 0 and got_env == 0,
+           f"metrics go to --statsd, not MARQUEE_STATSD: exit {proc.returncode}, {got_line} packets to the "
+           f"command line's address, {got_env} to the environment's")
+    proc = subprocess.run([MARQUEE, "etl", path, "--out", out], capture_output=True, text=True, timeout=120, env=env)
+    got_env = received(listeners[0])
+    expect(name, proc.returncode == 0 and got_env > 0, f"MARQUEE_STATSD alone is used: {got_env} packets")
+    for sock in listeners:
+        sock.close()
 
 
 def main():
