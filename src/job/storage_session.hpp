@@ -1,6 +1,5 @@
 #pragma once
-// What every storage command (run, load, publish, runs, migrate) starts
-// with: the data directory, the database (migrated) and, for commands that
+// What the storage commands (run, load, publish, runs) start with: the data directory, the database (migrated) and, for commands that
 // write, the job lock.
 #include <chrono>
 #include <memory>

@@ -48,9 +48,9 @@ struct WriterOptions {
   // values repeat (titles, overviews of re-released or copied records) keeps
   // its dictionary, and the job compresses its few distinct values instead
   // of every copy (docs/PARQUET.md). Columns of distinct values still fall
-  // back after their first page, so this costs nothing there. The entry cap
-  // bounds the hash table an input can make the writer build: with 1 MiB of
-  // tiny strings it could reach 200,000 entries, now at most 65,536.
+  // back after their first page. The entry cap bounds the hash table an
+  // input can make the writer build: 1 MiB of distinct short strings held
+  // up to about 159,000 entries, now at most 65,536.
   std::size_t dictionary_max_bytes = 8u << 20;
   std::size_t dictionary_max_entries = 1u << 16;
   // min/max statistics of longer strings are truncated to this many bytes
