@@ -1,6 +1,7 @@
 #include "cli/environment.hpp"
 
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 #include "common/error.hpp"
@@ -12,6 +13,7 @@ struct EnvironmentOption {
   CLI::App* command;
   CLI::Option* option;
   std::string variable;
+  bool applied = false;
 };
 
 std::vector<EnvironmentOption>& registry() {
@@ -27,13 +29,14 @@ void environment_option(CLI::App* command, CLI::Option* option, std::string vari
 }
 
 void apply_environment_options() {
-  for (const EnvironmentOption& e : registry()) {
+  for (EnvironmentOption& e : registry()) {
     if (!e.command->parsed() || e.option->count() > 0) continue;
     const char* value = std::getenv(e.variable.c_str());
     if (value == nullptr || *value == '\0') continue;
     try {
       e.option->add_result(value);
       e.option->run_callback();
+      e.applied = true;
     } catch (const CLI::ParseError& error) {
       // CLI11's message starts with the option's name; the user set the variable.
       std::string message = error.what();
@@ -42,6 +45,20 @@ void apply_environment_options() {
       throw InputError(e.variable + " (the environment variable for " + name + "):" + message);
     }
   }
+}
+
+std::string name_value_source(std::string message, const std::string& option_name) {
+  const bool names_it = message.starts_with(option_name) &&
+                        (message.size() == option_name.size() || message[option_name.size()] == ' ' ||
+                         message[option_name.size()] == ':');
+  if (!names_it) return message;
+  for (const EnvironmentOption& e : registry()) {
+    if (e.applied && e.option->get_name() == option_name) {
+      return message.replace(0, option_name.size(),
+                             e.variable + " (the environment variable for " + option_name + ")");
+    }
+  }
+  return message;
 }
 
 }  // namespace marquee::cli

@@ -25,4 +25,9 @@ void environment_option(CLI::App* command, CLI::Option* option, std::string vari
 // when its value is not one the option accepts.
 void apply_environment_options();
 
+// `message` (an error about an option's value that starts with the option's
+// name, as "--statsd 'x': ...") naming the variable instead when the running
+// command took that value from it.
+std::string name_value_source(std::string message, const std::string& option_name);
+
 }  // namespace marquee::cli

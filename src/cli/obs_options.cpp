@@ -57,7 +57,7 @@ std::unique_ptr<obs::Statsd> make_statsd() {
     return std::make_unique<obs::Statsd>(
         obs::StatsdOptions{.address = a.statsd, .prefix = a.statsd_prefix, .tags = a.statsd_tags});
   } catch (const std::invalid_argument& e) {
-    throw InputError(e.what());
+    throw InputError(name_value_source(e.what(), "--statsd"));
   }
 }
 
@@ -70,7 +70,7 @@ Observability make_observability(const std::string& command, const std::filesyst
     o.events = std::make_unique<obs::Events>(
         obs::EventOptions{.file = events_file, .redis_url = a.events, .maxlen = a.events_maxlen});
   } catch (const std::invalid_argument& e) {
-    throw InputError(e.what());
+    throw InputError(name_value_source(e.what(), "--events"));
   }
   o.telemetry = std::make_unique<job::JobTelemetry>(command, o.statsd.get(), o.events.get());
   return o;

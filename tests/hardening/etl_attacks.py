@@ -216,6 +216,14 @@ def environment_settings():
     expect(name, proc.returncode == 0 and got_env > 0, f"MARQUEE_STATSD alone is used: {got_env} packets")
     for sock in listeners:
         sock.close()
+    bad = dict(os.environ, MARQUEE_STATSD="bad:x")
+    proc = subprocess.run([MARQUEE, "etl", path, "--out", out], capture_output=True, text=True, timeout=120, env=bad)
+    expect(name, proc.returncode == 2 and "MARQUEE_STATSD (the environment variable for --statsd) 'bad:x'" in proc.stderr,
+           f"a bad MARQUEE_STATSD is named as the variable: {proc.returncode} {proc.stderr.strip()}")
+    proc = subprocess.run([MARQUEE, "etl", path, "--out", out, "--statsd", "bad:y"], capture_output=True, text=True,
+                          timeout=120, env=env)
+    expect(name, proc.returncode == 2 and "--statsd 'bad:y'" in proc.stderr and "MARQUEE_STATSD" not in proc.stderr,
+           f"a bad --statsd is named as the option: {proc.returncode} {proc.stderr.strip()}")
 
 
 def main():
