@@ -21,6 +21,11 @@ std::vector<EnvironmentOption>& registry() {
   return options;
 }
 
+// How an error names a value that came from the variable.
+std::string source_name(const EnvironmentOption& e) {
+  return e.variable + " (the environment variable for " + e.option->get_name() + ")";
+}
+
 }  // namespace
 
 void environment_option(CLI::App* command, CLI::Option* option, std::string variable) {
@@ -42,7 +47,7 @@ void apply_environment_options() {
       std::string message = error.what();
       const std::string name = e.option->get_name();
       if (message.starts_with(name + ":")) message.erase(0, name.size() + 1);
-      throw InputError(e.variable + " (the environment variable for " + name + "):" + message);
+      throw InputError(source_name(e) + ":" + message);
     }
   }
 }
@@ -54,8 +59,7 @@ std::string name_value_source(std::string message, const std::string& option_nam
   if (!names_it) return message;
   for (const EnvironmentOption& e : registry()) {
     if (e.applied && e.option->get_name() == option_name) {
-      return message.replace(0, option_name.size(),
-                             e.variable + " (the environment variable for " + option_name + ")");
+      return message.replace(0, option_name.size(), source_name(e));
     }
   }
   return message;
