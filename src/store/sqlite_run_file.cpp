@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <exception>
 #include <mutex>
@@ -17,6 +18,7 @@
 
 #include "common/atomic_file.hpp"
 #include "common/path_guard.hpp"
+#include "store/sqlite_file/database_writer.hpp"
 #include "store/value_text.hpp"
 
 namespace marquee::store {
@@ -32,12 +34,19 @@ std::string column_definition(const std::vector<std::optional<std::string>>& row
   return fmt::format("{} {}{}", quote_identifier(row[0].value_or("")), type, number(row[2]) != 0 ? " NOT NULL" : "");
 }
 
+struct IndexColumn {
+  std::string name;
+  bool nocase = false;
+};
+
 // The key columns of index `index` of the main database, run_id left out.
-std::vector<std::string> index_columns(Connection& main, const std::string& index, const std::string& table) {
+// The run-file writer sorts by BINARY or NOCASE, ascending; other indexes
+// are refused by name rather than built in the wrong order.
+std::vector<IndexColumn> index_columns(Connection& main, const std::string& index, const std::string& table) {
   const Param name[] = {index};
   const Result r = main.query(
       "SELECT name, coll, \"desc\" FROM pragma_index_xinfo($1) WHERE key = 1 ORDER BY seqno", name);
-  std::vector<std::string> columns;
+  std::vector<IndexColumn> columns;
   for (const auto& row : r.rows) {
     if (!row[0]) {
       throw DatabaseError(fmt::format("sqlite {}: index {} of {} is on an expression, which a run file "
@@ -45,12 +54,34 @@ std::vector<std::string> index_columns(Connection& main, const std::string& inde
                                       main.target(), index, table));
     }
     if (*row[0] == "run_id") continue;
-    std::string column = quote_identifier(*row[0]);
-    if (row[1] && *row[1] != "BINARY") column += " COLLATE " + quote_identifier(*row[1]);
-    if (number(row[2]) != 0) column += " DESC";
-    columns.push_back(std::move(column));
+    const std::string collation = row[1].value_or("BINARY");
+    if ((collation != "BINARY" && collation != "NOCASE") || number(row[2]) != 0) {
+      throw DatabaseError(fmt::format("sqlite {}: index {} of {} sorts {} by {}{}, which a run file "
+                                      "cannot build (BINARY or NOCASE, ascending)",
+                                      main.target(), index, table, *row[0], collation,
+                                      number(row[2]) != 0 ? " DESC" : ""));
+    }
+    columns.push_back({*row[0], collation == "NOCASE"});
   }
   return columns;
+}
+
+std::string index_sql(const std::string& index, const std::string& table, const std::vector<IndexColumn>& columns,
+                      bool unique) {
+  std::vector<std::string> keys;
+  for (const IndexColumn& c : columns) keys.push_back(quote_identifier(c.name) + (c.nocase ? " COLLATE NOCASE" : ""));
+  return fmt::format("CREATE {}INDEX {} ON {} ({})", unique ? "UNIQUE " : "", quote_identifier(index),
+                     quote_identifier(table), fmt::join(keys, ", "));
+}
+
+sqlite_file::IndexSpec index_spec(const std::string& index, const std::string& table,
+                                  const std::vector<IndexColumn>& columns, bool unique) {
+  sqlite_file::IndexSpec out{index, index_sql(index, table, columns, unique), {}, {}, unique};
+  for (const IndexColumn& c : columns) {
+    out.columns.push_back(c.name);
+    out.nocase.push_back(c.nocase);
+  }
+  return out;
 }
 
 RunFileTable make_table(Connection& main, const std::string& table, std::string_view run_id) {
@@ -60,36 +91,43 @@ RunFileTable make_table(Connection& main, const std::string& table, std::string_
   if (columns.rows.empty()) {
     throw DatabaseError(fmt::format("sqlite {}: no table {}; run `marquee migrate`", main.target(), table));
   }
-  RunFileTable out{table, {}, {}, {}};
+  RunFileTable out;
+  out.spec.name = table;
   std::vector<std::string> definitions;
+  std::string generated;
   std::map<std::int64_t, std::string> key;  // by position in the primary key
   for (const auto& row : columns.rows) {
-    if (row[0] == "run_id") {
-      // Added last (see the header); run_id is validated ([A-Za-z0-9_.-]),
-      // so it can be a literal.
-      out.add_run_id = fmt::format("ALTER TABLE {} ADD COLUMN run_id {} GENERATED ALWAYS AS ('{}') VIRTUAL",
-                                   quote_identifier(table), row[1].value_or("TEXT"), run_id);
+    const std::string column = row[0].value_or("");
+    if (column == "run_id") {
+      // Stored nowhere (see the header); run_id is validated
+      // ([A-Za-z0-9_.-]), so it can be a literal.
+      generated = fmt::format("run_id {} GENERATED ALWAYS AS ('{}') VIRTUAL", row[1].value_or("TEXT"), run_id);
       continue;
     }
     definitions.push_back(column_definition(row));
-    if (number(row[3]) > 0) key[number(row[3])] = quote_identifier(row[0].value_or(""));
+    out.spec.columns.push_back({column, row[1].value_or(""), number(row[2]) != 0});
+    if (number(row[3]) > 0) key[number(row[3])] = column;
   }
+  // run_id last among the columns, where the shared tables' queries and the
+  // schema check expect it.
+  if (!generated.empty()) definitions.push_back(generated);
   std::vector<std::string> key_columns;
   for (auto& [position, column] : key) key_columns.push_back(column);
   // A composite key becomes the table itself (WITHOUT ROWID): no second
-  // structure to build, and most of these tables arrive in key order. A
-  // one-column key (movie, company, ...) stays a unique index over a rowid
-  // table, built after the rows, which is faster than inserting rows that
-  // arrive out of id order into a table clustered by id.
+  // structure to build. A one-column key (movie, company, ...) stays a
+  // unique index over a rowid table, so that the table's rows are written in
+  // the order they come, unsorted.
   if (key_columns.size() > 1) {
-    definitions.push_back(fmt::format("PRIMARY KEY ({})", fmt::join(key_columns, ", ")));
-    out.create = fmt::format("CREATE TABLE {} ({}) WITHOUT ROWID", quote_identifier(table),
-                             fmt::join(definitions, ", "));
+    std::vector<std::string> quoted;
+    for (const std::string& c : key_columns) quoted.push_back(quote_identifier(c));
+    definitions.push_back(fmt::format("PRIMARY KEY ({})", fmt::join(quoted, ", ")));
+    out.spec.sql = fmt::format("CREATE TABLE {} ({}) WITHOUT ROWID", quote_identifier(table),
+                               fmt::join(definitions, ", "));
+    out.spec.primary_key = key_columns;
   } else {
-    out.create = fmt::format("CREATE TABLE {} ({})", quote_identifier(table), fmt::join(definitions, ", "));
+    out.spec.sql = fmt::format("CREATE TABLE {} ({})", quote_identifier(table), fmt::join(definitions, ", "));
     if (!key_columns.empty()) {
-      out.indexes.push_back(fmt::format("CREATE UNIQUE INDEX {} ON {} ({})", quote_identifier(table + ":key"),
-                                        quote_identifier(table), key_columns.front()));
+      out.spec.indexes.push_back(index_spec(table + ":key", table, {{key_columns.front(), false}}, true));
     }
   }
   const Result indexes = main.query("SELECT name, \"unique\" FROM pragma_index_list($1) WHERE origin = 'c'", name);
@@ -97,14 +135,12 @@ RunFileTable make_table(Connection& main, const std::string& table, std::string_
     const std::string index = row[0].value_or("");
     const auto index_keys = index_columns(main, index, table);
     if (index_keys.empty()) continue;
-    out.indexes.push_back(fmt::format("CREATE {}INDEX {} ON {} ({})", number(row[1]) != 0 ? "UNIQUE " : "",
-                                      quote_identifier(index), quote_identifier(table),
-                                      fmt::join(index_keys, ", ")));
+    out.spec.indexes.push_back(index_spec(index, table, index_keys, number(row[1]) != 0));
   }
   return out;
 }
 
-// With no journal and synchronous=OFF nothing reached the disk for sure:
+// The pages were written without syncs, so nothing reached the disk for sure:
 // the file must be durable before the rename that makes it a run.
 void sync_file(const std::filesystem::path& path) {
   try {
@@ -133,7 +169,8 @@ bool is_orphan_run_file(const std::string& file_name, const std::set<std::string
   constexpr std::string_view kLoading = ".sqlite.loading-";
   if (const auto at = file_name.find(kLoading); at != std::string::npos) {
     std::string pid_text = file_name.substr(at + kLoading.size());
-    if (pid_text.ends_with(".part")) pid_text.resize(pid_text.size() - 5);  // the second part being built
+    // ".part": the second file of a load by an older Marquee (two SQLite writers).
+    if (pid_text.ends_with(".part")) pid_text.resize(pid_text.size() - 5);
     if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) return false;
     const long pid = std::strtol(pid_text.c_str(), nullptr, 10);
     return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
@@ -153,39 +190,41 @@ RunFileSchema run_file_schema(Connection& main, std::span<const table::Schema* c
 
 namespace {
 
-const RunFileTable& table_of(const RunFileSchema& schema, const std::string& name) {
+const RunFileTable* table_of(const RunFileSchema& schema, const std::string& name) {
   for (const RunFileTable& t : schema.tables) {
-    if (t.name == name) return t;
+    if (t.spec.name == name) return &t;
   }
   throw DatabaseError(fmt::format("a run file has no table {}", name));
 }
 
-// Splits the tables in two parts of about equal cost, the costliest first
-// (greedy); tables without a cost count as cheap.
-std::array<std::vector<const TableData*>, 2> split(std::span<const TableData> data) {
-  std::vector<const TableData*> order;
-  for (const TableData& t : data) order.push_back(&t);
-  std::stable_sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->cost > b->cost; });
-  std::array<std::vector<const TableData*>, 2> parts;
-  std::array<std::uint64_t, 2> costs{0, 0};
-  for (const TableData* t : order) {
-    const std::size_t lighter = costs[0] <= costs[1] ? 0 : 1;
-    parts[lighter].push_back(t);
-    costs[lighter] += std::max<std::uint64_t>(t->cost, 1);
+// The tables in the order two threads should take them, the costliest
+// first, each thread taking the next as it finishes one (longest first:
+// the two finish close together). A table's weight is its cost (about its
+// rows) times its width plus its sorts: the movie table's many columns
+// against the bridge tables' key and index sorts (measured at 100x
+// real-shaped). Tables without a cost count as cheap.
+std::vector<const TableData*> schedule(const RunFileSchema& schema, std::span<const TableData> data) {
+  std::vector<std::pair<std::uint64_t, const TableData*>> weighted;
+  for (const TableData& t : data) {
+    const sqlite_file::TableSpec& spec = table_of(schema, t.schema->name)->spec;
+    const std::uint64_t sorts = spec.indexes.size() + (spec.primary_key.empty() ? 0 : 1);
+    weighted.emplace_back(std::max<std::uint64_t>(t.cost, 1) * (t.schema->columns.size() + 2 * sorts), &t);
   }
-  return parts;
+  std::stable_sort(weighted.begin(), weighted.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<const TableData*> order;
+  for (const auto& [weight, t] : weighted) order.push_back(t);
+  return order;
 }
 
-// One part's tables, rows and indexes, inside the session's transaction.
-void build_part(Connection& db, const RunFileSchema& schema, const std::vector<const TableData*>& part,
-                std::map<std::string, std::uint64_t>& rows, std::mutex& rows_mutex) {
-  for (const TableData* table : part) {
-    const RunFileTable& ddl = table_of(schema, table->schema->name);
-    db.execute(ddl.create);
-    auto loader = db.bulk_loader(*table->schema, table->schema->name, "");
+// Takes tables from `order` until none is left; rows written per table.
+void build_tables(sqlite_file::DatabaseWriter& writer, const RunFileSchema& schema,
+                  const std::vector<const TableData*>& order, std::atomic<std::size_t>& next,
+                  std::map<std::string, std::uint64_t>& rows, std::mutex& rows_mutex) {
+  for (std::size_t i = next++; i < order.size(); i = next++) {
+    const TableData* table = order[i];
+    auto loader = writer.open(table_of(schema, table->schema->name)->spec, *table->schema);
     table->write_rows(*loader);
     loader->finish();
-    for (const std::string& create : ddl.indexes) db.execute(create);
     const std::lock_guard lock(rows_mutex);
     rows[table->schema->name] = loader->rows_written();
   }
@@ -193,68 +232,43 @@ void build_part(Connection& db, const RunFileSchema& schema, const std::vector<c
 
 }  // namespace
 
-// Two sessions build at once, one into the run file, one into a second file
-// beside it: SQLite has one writer per file, and a load's time is SQLite's.
-// The second part is then copied in by `INSERT INTO t SELECT * FROM part.t`,
-// which SQLite performs as a copy of the B-trees' records (its transfer
-// optimization, for tables and indexes of identical definition) without
-// decoding or re-sorting them: 0.7 s for the 2 million rows that took 3.2 s
-// to load (100x real-shaped). That optimization does not apply to tables
-// with generated columns, hence run_id is added once the rows are in.
+// Written by Marquee's own writer (sqlite_file/), not through SQLite's
+// inserts: a run file is written once, so its B-trees can be built bottom-up
+// from sorted rows, page by page, where SQLite searched and split its trees
+// for every row and spent most of a load doing so (docs/BENCHMARKS.md). Two
+// threads take the tables in turn (schedule()), writing into the same file.
 std::map<std::string, std::uint64_t> build_sqlite_run_file(const std::filesystem::path& path,
                                                           const RunFileSchema& schema,
                                                           std::span<const TableData> data) {
-  const std::filesystem::path second = path.string() + ".part";
   std::filesystem::remove(path);
-  std::filesystem::remove(second);
-  const PathGuard remove_second(second);  // merged in, or not needed: never kept
-
-  const auto parts = split(data);
+  const auto order = schedule(schema, data);
+  std::atomic<std::size_t> next{0};
   std::map<std::string, std::uint64_t> rows;
   std::mutex rows_mutex;
-  auto db = detail::create_sqlite_run_file(path.string());
-  db->execute("BEGIN");
+  std::vector<sqlite_file::TableSpec> specs;
+  for (const RunFileTable& t : schema.tables) specs.push_back(t.spec);
   {
+    sqlite_file::DatabaseWriter writer(path);
     std::exception_ptr failure;
     std::thread helper([&] {
       try {
-        const auto part_db = detail::create_sqlite_run_file(second.string());
-        part_db->execute("BEGIN");
-        build_part(*part_db, schema, parts[1], rows, rows_mutex);
-        part_db->execute("COMMIT");
+        build_tables(writer, schema, order, next, rows, rows_mutex);
       } catch (...) {
         failure = std::current_exception();
+        next = order.size();  // the other thread stops after its table
       }
     });
     try {
-      build_part(*db, schema, parts[0], rows, rows_mutex);
+      build_tables(writer, schema, order, next, rows, rows_mutex);
     } catch (...) {
+      next = order.size();
       helper.join();
       throw;
     }
     helper.join();
     if (failure) std::rethrow_exception(failure);
+    writer.finish(specs);  // tables no data came for (a run without ratings): present and empty
   }
-  if (!parts[1].empty()) {
-    const Param file[] = {second.string()};
-    db->query("ATTACH DATABASE $1 AS part", file);
-    for (const TableData* table : parts[1]) {
-      const RunFileTable& ddl = table_of(schema, table->schema->name);
-      db->execute(ddl.create);
-      for (const std::string& create : ddl.indexes) db->execute(create);
-      db->execute(fmt::format("INSERT INTO main.{0} SELECT * FROM part.{0}", quote_identifier(ddl.name)));
-    }
-  }
-  // Tables no data came for (a run without ratings): present and empty.
-  for (const RunFileTable& ddl : schema.tables) {
-    if (!rows.contains(ddl.name)) {
-      db->execute(ddl.create);
-      for (const std::string& create : ddl.indexes) db->execute(create);
-    }
-    if (!ddl.add_run_id.empty()) db->execute(ddl.add_run_id);
-  }
-  db->execute("COMMIT");
-  db.reset();  // detaches the second file (not possible inside the transaction)
   sync_file(path);
   return rows;
 }

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "store/connection.hpp"
+#include "store/sqlite_file/database_writer.hpp"
 #include "store/store.hpp"
 
 namespace marquee::store {
@@ -42,21 +43,20 @@ bool is_orphan_run_file(const std::string& file_name, const std::set<std::string
 // named in `tables`: the same columns, types and NOT NULL; the primary key
 // (minus run_id) as the table's own key (WITHOUT ROWID) when it is
 // composite, as a unique index otherwise; every other index minus run_id;
-// and run_id, a VIRTUAL column generated as the constant `run_id`, added
-// last (ALTER TABLE), once the rows are in, so it is the last column.
+// and run_id, a VIRTUAL column generated as the constant `run_id`, as the
+// last column (where the shared tables' queries find it by name).
 struct RunFileTable {
-  std::string name;
-  std::string create;
-  std::vector<std::string> indexes;  // built once the rows are in
-  std::string add_run_id;            // empty when the table has none
+  sqlite_file::TableSpec spec;  // CREATE statements included
 };
+
 struct RunFileSchema {
   std::vector<RunFileTable> tables;
 };
 RunFileSchema run_file_schema(Connection& main, std::span<const table::Schema* const> tables,
                               std::string_view run_id);
 
-// Writes a new file at `path` (replacing any file there): the schema, the
+// Writes a new file at `path` (replacing any file there) with Marquee's own
+// SQLite file writer (sqlite_file/database_writer.hpp): the schema, the
 // rows of `data`, the indexes; then syncs it to disk. Two threads build it,
 // each about half of the tables by TableData::cost (write_rows runs on
 // both). Every table of `schema` is created, empty when `data` has none for

@@ -1,0 +1,254 @@
+#include "store/sqlite_file/record.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cctype>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "store/connection.hpp"
+#include "store/value_text.hpp"
+
+namespace marquee::store::sqlite_file {
+namespace {
+
+bool contains(const std::string& haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// A value as the record stores it: its serial type and what the body holds.
+struct Value {
+  std::uint64_t serial = 0;  // 0 = NULL
+  std::int64_t integer = 0;
+  double real = 0;
+  std::string_view text;     // the original bytes (U+0000 not yet replaced); unset for a date
+  std::size_t nuls = 0;      // U+0000 in `text`, each written as U+FFFD (3 bytes)
+  char date[16];             // a Date column's text (in the Value itself: copies stay valid)
+  std::size_t date_size = 0;
+
+  std::string_view bytes() const { return date_size != 0 ? std::string_view(date, date_size) : text; }
+};
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+
+std::uint64_t integer_serial(std::int64_t i, std::size_t& length) {
+  const std::uint64_t u = i < 0 ? ~static_cast<std::uint64_t>(i) : static_cast<std::uint64_t>(i);
+  if (i == 0 || i == 1) return length = 0, 8 + static_cast<std::uint64_t>(i);
+  if (u <= 127) return length = 1, 1;
+  if (u <= 32767) return length = 2, 2;
+  if (u <= 8388607) return length = 3, 3;
+  if (u <= 2147483647) return length = 4, 4;
+  if (u <= 0x00007fffffffffffULL) return length = 6, 5;
+  return length = 8, 6;
+}
+
+// SQLite's sqlite3VdbeIntegerAffinity: a double that round-trips through an
+// int64, other than the two extremes, is stored as that integer.
+bool integral(double r, std::int64_t& out) {
+  if (!(r > -9223372036854775808.0 && r < 9223372036854775808.0)) return false;
+  const auto i = static_cast<std::int64_t>(r);
+  if (static_cast<double>(i) != r || i == std::numeric_limits<std::int64_t>::min() ||
+      i == std::numeric_limits<std::int64_t>::max()) {
+    return false;
+  }
+  out = i;
+  return true;
+}
+
+Value value_of(const table::Cell& cell, std::int64_t rowid, const RecordColumn& column) {
+  Value v;
+  if (column.cell == RecordColumn::kRowid) {
+    v.integer = rowid;
+    v.serial = 1;  // any non-NULL marker; encode() picks the real serial
+    return v;
+  }
+  if (column.cell == RecordColumn::kAbsent || std::holds_alternative<table::Null>(cell)) return v;
+  switch (column.storage) {
+    case Storage::Integer:
+      if (const auto* b = std::get_if<bool>(&cell)) {
+        v.integer = *b ? 1 : 0;
+      } else if (const auto* i32 = std::get_if<std::int32_t>(&cell)) {
+        v.integer = *i32;
+      } else {
+        v.integer = std::get<std::int64_t>(cell);
+      }
+      v.serial = 1;
+      return v;
+    case Storage::Real:
+    case Storage::IntegralToInt: {
+      const double r = std::get<double>(cell);
+      if (std::isnan(r)) return v;  // sqlite3_bind_double stores NaN as NULL
+      if (column.storage == Storage::IntegralToInt && integral(r, v.integer)) {
+        v.serial = 1;
+      } else {
+        v.real = r;
+        v.serial = 7;
+      }
+      return v;
+    }
+    case Storage::Text:
+      if (const auto* days = std::get_if<std::int32_t>(&cell)) {
+        const std::string text = detail::date_text(*days);
+        v.date_size = std::min(text.size(), sizeof v.date);
+        std::copy_n(text.data(), v.date_size, v.date);
+      } else {
+        v.text = std::get<std::string_view>(cell);
+        v.nuls = static_cast<std::size_t>(std::count(v.text.begin(), v.text.end(), '\0'));
+      }
+      v.serial = 13 + 2 * (v.bytes().size() + 2 * v.nuls);
+      return v;
+  }
+  return v;
+}
+
+void put_be(std::string& out, std::uint64_t value, std::size_t bytes) {
+  for (std::size_t i = bytes; i-- > 0;) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+
+void put_text(std::string& out, const Value& v, bool fold) {
+  if (!fold && v.nuls == 0) {
+    out.append(v.bytes());
+    return;
+  }
+  for (const char c : v.bytes()) {
+    if (c == '\0') {
+      out += kReplacement;
+    } else {
+      out.push_back(fold && c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    }
+  }
+}
+
+}  // namespace
+
+Affinity affinity_of(std::string_view declared_type) {
+  std::string t(declared_type);
+  for (char& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (contains(t, "INT")) return Affinity::Integer;
+  if (contains(t, "CHAR") || contains(t, "CLOB") || contains(t, "TEXT")) return Affinity::Text;
+  if (t.empty() || contains(t, "BLOB")) return Affinity::Blob;
+  if (contains(t, "REAL") || contains(t, "FLOA") || contains(t, "DOUB")) return Affinity::Real;
+  return Affinity::Numeric;
+}
+
+Storage storage_of(table::Type type, Affinity affinity, std::string_view where) {
+  const auto refuse = [&] {
+    return DatabaseError(fmt::format("{}: a {} value in a column of this declared type would be converted "
+                                     "by SQLite; the run-file writer does not do that conversion",
+                                     where, table::type_name(type)));
+  };
+  switch (type) {
+    case table::Type::Int32:
+    case table::Type::Int64:
+    case table::Type::Bool:
+      if (affinity == Affinity::Text) throw refuse();
+      return Storage::Integer;
+    case table::Type::Double:
+      if (affinity == Affinity::Text) throw refuse();
+      return affinity == Affinity::Blob ? Storage::Real : Storage::IntegralToInt;
+    case table::Type::Date:  // YYYY-MM-DD is never numeric text: stays text under every affinity
+      return Storage::Text;
+    case table::Type::String:
+      if (affinity != Affinity::Text && affinity != Affinity::Blob) throw refuse();
+      return Storage::Text;
+  }
+  throw refuse();
+}
+
+void put_varint(std::string& out, std::uint64_t value) {
+  if (value > 0x00ffffffffffffffULL) {  // nine bytes: the last carries eight bits
+    char buf[9];
+    buf[8] = static_cast<char>(value & 0xff);
+    value >>= 8;
+    for (int i = 7; i >= 0; --i) {
+      buf[i] = static_cast<char>((value & 0x7f) | 0x80);
+      value >>= 7;
+    }
+    out.append(buf, 9);
+    return;
+  }
+  char buf[8];
+  int n = 0;
+  do {
+    buf[n++] = static_cast<char>((value & 0x7f) | 0x80);
+    value >>= 7;
+  } while (value != 0);
+  buf[0] = static_cast<char>(buf[0] & 0x7f);  // buf[0] is the last byte written out
+  for (int i = n - 1; i >= 0; --i) out.push_back(buf[i]);
+}
+
+std::size_t varint_size(std::uint64_t value) {
+  if (value > 0x00ffffffffffffffULL) return 9;
+  std::size_t n = 1;
+  while (value >>= 7) ++n;
+  return n;
+}
+
+void append_record(std::string& out, std::span<const table::Cell> row, std::int64_t rowid,
+                   std::span<const RecordColumn> columns) {
+  static thread_local std::vector<Value> values;
+  values.clear();
+  std::size_t types = 0;
+  for (const RecordColumn& column : columns) {
+    const table::Cell* cell = column.cell < row.size() ? &row[column.cell] : nullptr;
+    Value v = value_of(cell != nullptr ? *cell : table::Cell{}, rowid, column);
+    if (v.serial == 1) {
+      std::size_t length = 0;
+      v.serial = integer_serial(v.integer, length);
+    }
+    types += varint_size(v.serial);
+    values.push_back(v);
+  }
+  std::size_t header = types + 1;
+  while (types + varint_size(header) != header) header = types + varint_size(header);
+  put_varint(out, header);
+  for (const Value& v : values) put_varint(out, v.serial);
+  for (const Value& v : values) {
+    if (v.serial >= 13) {
+      put_text(out, v, false);
+    } else if (v.serial == 7) {
+      put_be(out, std::bit_cast<std::uint64_t>(v.real), 8);
+    } else if (v.serial >= 1 && v.serial <= 6) {
+      static constexpr std::size_t kBytes[] = {0, 1, 2, 3, 4, 6, 8};
+      put_be(out, static_cast<std::uint64_t>(v.integer), kBytes[v.serial]);
+    }
+  }
+}
+
+bool append_sort_key(std::string& out, std::span<const table::Cell> row, std::int64_t rowid,
+                     std::span<const RecordColumn> columns) {
+  bool any_null = false;
+  for (const RecordColumn& column : columns) {
+    const table::Cell* cell = column.cell < row.size() ? &row[column.cell] : nullptr;
+    Value v = value_of(cell != nullptr ? *cell : table::Cell{}, rowid, column);
+    // The type byte orders NULL before values; a column known not to hold
+    // NULL needs none, which keeps two integers within the sorter's
+    // 16-byte prefix.
+    const bool tagged = column.nullable && column.cell != RecordColumn::kRowid;
+    if (v.serial == 0) {
+      out.push_back('\x01');
+      any_null = true;
+    } else if (column.storage == Storage::Text && column.cell != RecordColumn::kRowid) {
+      if (tagged) out.push_back('\x02');
+      put_text(out, v, column.nocase);
+      out.push_back('\0');  // no U+0000 remains, so shorter texts sort first, as in memcmp-then-length
+    } else if (column.storage == Storage::Integer || column.cell == RecordColumn::kRowid) {
+      if (tagged) out.push_back('\x02');
+      put_be(out, static_cast<std::uint64_t>(v.integer) ^ (1ULL << 63), 8);
+    } else {
+      // A double column: every value is compared as the double it came
+      // from (exact, whether the record holds it as an integer or not);
+      // -0.0 equals 0.0 in SQLite, so they share a key.
+      double r = v.serial == 7 ? v.real : static_cast<double>(v.integer);
+      if (r == 0) r = 0;
+      const auto bits = std::bit_cast<std::uint64_t>(r);
+      if (tagged) out.push_back('\x02');
+      put_be(out, (bits & (1ULL << 63)) != 0 ? ~bits : bits ^ (1ULL << 63), 8);
+    }
+  }
+  return any_null;
+}
+
+}  // namespace marquee::store::sqlite_file
