@@ -55,6 +55,15 @@ PageFile::~PageFile() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+std::uint32_t PageFile::allocate() {
+  const std::uint32_t number = next_.fetch_add(1);
+  if (number == 0 || number > 4294967294u) {
+    next_ = 4294967295u;  // stays refused
+    throw DatabaseError(fmt::format("run file {}: more pages than a SQLite file can have", path_.string()));
+  }
+  return number;
+}
+
 void PageFile::write(std::uint32_t number, std::string_view page) {
   const auto offset = static_cast<off_t>(number - 1) * page_size_;
   std::size_t done = 0;
@@ -66,6 +75,15 @@ void PageFile::write(std::uint32_t number, std::string_view page) {
                                       n < 0 ? std::strerror(errno) : "no progress"));
     }
     done += static_cast<std::size_t>(n);
+  }
+  // Start the disk writing the file's pages as they come (without waiting
+  // for it), so that the fsync that makes the file durable finds little
+  // left to write: it took a second for a 371 MB file written all at once.
+  // Only a hint: an error here is the final fsync's to report.
+  constexpr std::uint64_t kWritebackEvery = 8u << 20;
+  if (unflushed_.fetch_add(page.size()) + page.size() >= kWritebackEvery) {
+    unflushed_ = 0;
+    ::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
   }
 }
 

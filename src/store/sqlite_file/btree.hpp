@@ -28,7 +28,8 @@ class PageFile {
   PageFile& operator=(const PageFile&) = delete;
 
   std::uint32_t page_size() const { return page_size_; }
-  std::uint32_t allocate() { return next_.fetch_add(1); }
+  // Throws DatabaseError past SQLite's largest page number (4294967294).
+  std::uint32_t allocate();
   // Pages handed out so far, page 1 included.
   std::uint32_t page_count() const { return next_.load() - 1; }
   // Writes `page` (page_size() bytes) as page `number`; throws DatabaseError.
@@ -40,6 +41,7 @@ class PageFile {
   std::uint32_t page_size_;
   int fd_ = -1;
   std::atomic<std::uint32_t> next_{2};
+  std::atomic<std::uint64_t> unflushed_{0};  // bytes written since writeback was last started
 };
 
 // The cells of one page being filled, in key order.

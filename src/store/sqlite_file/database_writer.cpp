@@ -45,7 +45,7 @@ class TableBuilder final : public table::TableWriter {
  public:
   TableBuilder(DatabaseWriter& owner, PageFile& file, const TableSpec& spec, const table::Schema& schema,
                const WriterOptions& options)
-      : owner_(owner), file_(file), spec_(spec), schema_(schema) {
+      : owner_(owner), file_(file), spec_(spec), schema_(schema), max_row_(options.max_row) {
     for (const table::Column& column : schema_.columns) position_of(spec_.columns, column.name, spec_.name);
     for (const ColumnSpec& column : spec_.columns) stored_.push_back(stored_column(column));
     for (const std::string& name : spec_.primary_key) stored_[position_of(spec_.columns, name, spec_.name)].nullable = false;
@@ -86,6 +86,11 @@ class TableBuilder final : public table::TableWriter {
     const auto rowid = static_cast<std::int64_t>(rows_);
     record_.clear();
     append_record(record_, row, rowid, record_columns_);
+    if (record_.size() > max_row_) {
+      throw DatabaseError(fmt::format("sqlite {}: loading {} row {}: the row takes {} bytes, over SQLite's "
+                                      "limit of {}",
+                                      file_.path().string(), spec_.name, rows_, record_.size(), max_row_));
+    }
     if (tree_) {
       tree_->add(rowid, record_);
     } else {
@@ -191,6 +196,7 @@ class TableBuilder final : public table::TableWriter {
   std::optional<TableTree> tree_;              // a rowid table
   std::optional<RecordSorter> table_sorter_;   // a WITHOUT ROWID table
   std::vector<std::unique_ptr<IndexBuild>> indexes_;
+  std::size_t max_row_;
   std::uint64_t rows_ = 0;
   bool finished_ = false;
   std::string record_;

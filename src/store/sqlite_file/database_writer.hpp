@@ -54,6 +54,9 @@ struct WriterOptions {
   std::uint32_t page_size = 16384;
   // Per sorter (one per index and per WITHOUT ROWID table being written).
   std::size_t sort_memory = 32u << 20;
+  // The largest row, in bytes: SQLite's SQLITE_MAX_LENGTH, past which it
+  // would neither store nor read one.
+  std::size_t max_row = 1'000'000'000;
 };
 
 class DatabaseWriter {

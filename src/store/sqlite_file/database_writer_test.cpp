@@ -344,6 +344,29 @@ TEST(DatabaseWriter, ANullInANotNullColumnIsRefusedNamingTheRowAndColumn) {
   }
 }
 
+TEST(DatabaseWriter, ARowOverSqlitesLengthLimitIsRefusedNamingIt) {
+  TempDir dir;
+  TableSpec spec{"t", "CREATE TABLE t (s TEXT)", {{"s", "TEXT", false}}, {}, {}};
+  const table::Schema schema{"t", {{"s", table::Type::String, false}}};
+  WriterOptions options;
+  options.max_row = 1000;  // the default, SQLite's 10^9 bytes, is too large to test
+  DatabaseWriter writer(dir.path() / "ours.db", options);
+  auto loader = writer.open(spec, schema);
+  const std::string fits(990, 'x');
+  const std::string over(1000, 'x');
+  const table::Cell first[] = {std::string_view(fits)};
+  loader->write_row(first);
+  const table::Cell second[] = {std::string_view(over)};
+  try {
+    loader->write_row(second);
+    FAIL() << "no error";
+  } catch (const DatabaseError& e) {
+    EXPECT_NE(std::string(e.what()).find("loading t row 2: the row takes 1003 bytes, over SQLite's limit of 1000"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(DatabaseWriter, AConversionSqliteWouldMakeIsRefusedUpFront) {
   TempDir dir;
   TableSpec spec{"t", "CREATE TABLE t (n INTEGER)", {{"n", "INTEGER", false}}, {}, {}};

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cctype>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include <fmt/format.h>
@@ -104,7 +105,18 @@ Value value_of(const table::Cell& cell, std::int64_t rowid, const RecordColumn& 
 }
 
 void put_be(std::string& out, std::uint64_t value, std::size_t bytes) {
-  for (std::size_t i = bytes; i-- > 0;) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+  // The low `bytes` bytes of `value`, most significant first: the last
+  // `bytes` of its big-endian form.
+  const std::uint64_t big = std::endian::native == std::endian::little ? __builtin_bswap64(value) : value;
+  char buf[8];
+  std::memcpy(buf, &big, 8);
+  out.append(buf + 8 - bytes, bytes);
+}
+
+const table::Cell kNullCell{};
+
+const table::Cell& cell_of(std::span<const table::Cell> row, const RecordColumn& column) {
+  return column.cell < row.size() ? row[column.cell] : kNullCell;
 }
 
 void put_text(std::string& out, const Value& v, bool fold) {
@@ -158,6 +170,10 @@ Storage storage_of(table::Type type, Affinity affinity, std::string_view where) 
 }
 
 void put_varint(std::string& out, std::uint64_t value) {
+  if (value < 0x80) {  // most: serial types, small sizes
+    out.push_back(static_cast<char>(value));
+    return;
+  }
   if (value > 0x00ffffffffffffffULL) {  // nine bytes: the last carries eight bits
     char buf[9];
     buf[8] = static_cast<char>(value & 0xff);
@@ -192,8 +208,7 @@ void append_record(std::string& out, std::span<const table::Cell> row, std::int6
   values.clear();
   std::size_t types = 0;
   for (const RecordColumn& column : columns) {
-    const table::Cell* cell = column.cell < row.size() ? &row[column.cell] : nullptr;
-    Value v = value_of(cell != nullptr ? *cell : table::Cell{}, rowid, column);
+    Value v = value_of(cell_of(row, column), rowid, column);
     if (v.serial == 1) {
       std::size_t length = 0;
       v.serial = integer_serial(v.integer, length);
@@ -221,8 +236,7 @@ bool append_sort_key(std::string& out, std::span<const table::Cell> row, std::in
                      std::span<const RecordColumn> columns) {
   bool any_null = false;
   for (const RecordColumn& column : columns) {
-    const table::Cell* cell = column.cell < row.size() ? &row[column.cell] : nullptr;
-    Value v = value_of(cell != nullptr ? *cell : table::Cell{}, rowid, column);
+    const Value v = value_of(cell_of(row, column), rowid, column);
     // The type byte orders NULL before values; a column known not to hold
     // NULL needs none, which keeps two integers within the sorter's
     // 16-byte prefix.
