@@ -49,10 +49,32 @@ PageFile::PageFile(const std::filesystem::path& path, std::uint32_t page_size)
   if (fd_ < 0) {
     throw DatabaseError(fmt::format("cannot create run file {}: {}", path.string(), std::strerror(errno)));
   }
+  writeback_thread_ = std::thread([this] { writeback_loop(); });
 }
 
 PageFile::~PageFile() {
+  {
+    const std::lock_guard lock(writeback_mutex_);
+    closing_ = true;
+  }
+  writeback_wanted_.notify_one();
+  if (writeback_thread_.joinable()) writeback_thread_.join();
   if (fd_ >= 0) ::close(fd_);
+}
+
+// So that the fsync which makes the file durable finds little left to
+// write: it took a second for a 371 MB file written back all at once. Only
+// a hint: an error here is the final fsync's to report.
+void PageFile::writeback_loop() {
+  std::unique_lock lock(writeback_mutex_);
+  while (true) {
+    writeback_wanted_.wait(lock, [this] { return writeback_ || closing_; });
+    if (closing_) return;
+    writeback_ = false;
+    lock.unlock();
+    ::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
+    lock.lock();
+  }
 }
 
 std::uint32_t PageFile::allocate() {
@@ -76,14 +98,14 @@ void PageFile::write(std::uint32_t number, std::string_view page) {
     }
     done += static_cast<std::size_t>(n);
   }
-  // Start the disk writing the file's pages as they come (without waiting
-  // for it), so that the fsync that makes the file durable finds little
-  // left to write: it took a second for a 371 MB file written all at once.
-  // Only a hint: an error here is the final fsync's to report.
   constexpr std::uint64_t kWritebackEvery = 8u << 20;
   if (unflushed_.fetch_add(page.size()) + page.size() >= kWritebackEvery) {
     unflushed_ = 0;
-    ::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
+    {
+      const std::lock_guard lock(writeback_mutex_);
+      writeback_ = true;
+    }
+    writeback_wanted_.notify_one();
   }
 }
 
@@ -112,8 +134,15 @@ std::string PageBuilder::pop_last() {
   return cell;
 }
 
-std::string PageBuilder::render(std::uint8_t type, std::uint32_t right_child) const {
-  std::string page(page_size_, '\0');
+void PageBuilder::clear() {
+  cells_.clear();
+  ends_.clear();
+  sizes_.clear();
+}
+
+const std::string& PageBuilder::render(std::uint8_t type, std::uint32_t right_child) const {
+  std::string& page = page_;
+  page.assign(page_size_, '\0');
   const std::size_t h = header_offset_;
   std::size_t content = page_size_;
   std::uint32_t begin = 0;
@@ -225,7 +254,7 @@ void TableTree::add(std::int64_t rowid, std::string_view record) {
     std::string divider;
     put_varint(divider, static_cast<std::uint64_t>(last_rowid_));
     interior_.push(0, number, divider);
-    leaf_ = PageBuilder(file_.page_size(), true);
+    leaf_.clear();
   }
   leaf_.add(cell_);
   last_rowid_ = rowid;
@@ -238,13 +267,14 @@ std::uint32_t TableTree::finish() {
 }
 
 IndexTree::IndexTree(PageFile& file)
-    : file_(file), leaf_(file.page_size(), true), interior_(file, 0x02) {}
+    : file_(file), leaf_(file.page_size(), true), held_(file.page_size(), true), interior_(file, 0x02) {}
 
 void IndexTree::add(std::string_view record) {
-  if (held_) {
+  if (holding_) {
     const std::uint32_t number = file_.allocate();
-    file_.write(number, held_->render(0x0a));
-    held_.reset();
+    file_.write(number, held_.render(0x0a));
+    held_.clear();
+    holding_ = false;
     interior_.push(0, number, pending_);
   }
   cell_.clear();
@@ -255,19 +285,19 @@ void IndexTree::add(std::string_view record) {
     return;
   }
   // Full: this entry is the divider after the leaf, once another follows.
-  held_.emplace(std::move(leaf_));
+  std::swap(leaf_, held_);  // leaf_ is now the empty spare
+  holding_ = true;
   pending_ = cell_;
-  leaf_ = PageBuilder(file_.page_size(), true);
 }
 
 std::uint32_t IndexTree::finish() {
-  if (held_) {
+  if (holding_) {
     // The last entry did not fit the last leaf: the leaf's own last entry
     // becomes the divider, and the last entry starts the new leaf.
-    const std::string last = held_->pop_last();
+    const std::string last = held_.pop_last();
     const std::uint32_t number = file_.allocate();
-    file_.write(number, held_->render(0x0a));
-    held_.reset();
+    file_.write(number, held_.render(0x0a));
+    holding_ = false;
     interior_.push(0, number, last);
     leaf_.add(pending_);
   }

@@ -7,7 +7,10 @@
 // every entry stored once, some as dividers in interior pages). Payloads too
 // large for a page go to overflow pages. Knows records only as bytes.
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
+#include <thread>
 #include <deque>
 #include <filesystem>
 #include <optional>
@@ -41,7 +44,15 @@ class PageFile {
   std::uint32_t page_size_;
   int fd_ = -1;
   std::atomic<std::uint32_t> next_{2};
-  std::atomic<std::uint64_t> unflushed_{0};  // bytes written since writeback was last started
+  std::atomic<std::uint64_t> unflushed_{0};  // bytes written since writeback was last asked for
+  // Starts the disk writing pages back as they come, off the writers'
+  // threads (starting writeback can block while the disk is busy).
+  void writeback_loop();
+  std::mutex writeback_mutex_;
+  std::condition_variable writeback_wanted_;
+  bool writeback_ = false;
+  bool closing_ = false;
+  std::thread writeback_thread_;
 };
 
 // The cells of one page being filled, in key order.
@@ -52,8 +63,10 @@ class PageBuilder {
   void add(std::string_view cell);
   std::string pop_last();
   bool empty() const { return ends_.empty(); }
-  // The page's bytes; `type` is 0x0d, 0x05, 0x0a or 0x02.
-  std::string render(std::uint8_t type, std::uint32_t right_child = 0) const;
+  void clear();  // keeps the memory: builders are reused page after page
+  // The page's bytes, valid until the next render; `type` is 0x0d, 0x05,
+  // 0x0a or 0x02.
+  const std::string& render(std::uint8_t type, std::uint32_t right_child = 0) const;
 
  private:
   std::uint32_t page_size_;
@@ -62,6 +75,7 @@ class PageBuilder {
   std::string cells_;
   std::vector<std::uint32_t> ends_;   // where each cell ends in cells_, padded
   std::vector<std::uint32_t> sizes_;  // each cell's own size
+  mutable std::string page_;
 };
 
 // Every level above the leaves, for both kinds of tree. A level hands a
@@ -117,7 +131,8 @@ class IndexTree {
  private:
   PageFile& file_;
   PageBuilder leaf_;
-  std::optional<PageBuilder> held_;
+  PageBuilder held_;  // a full leaf waiting for the next entry, when holding
+  bool holding_ = false;
   std::string pending_;
   InteriorLevels interior_;
   std::string cell_;

@@ -264,7 +264,7 @@ void DatabaseWriter::finish(std::span<const TableSpec> tables) {
     add("table", spec.name, spec.name, root, spec.sql);
     for (const IndexSpec& index : spec.indexes) add("index", index.name, spec.name, indexes.at(index.name), index.sql);
   }
-  std::string page = schema.render(0x0d);
+  std::string page = schema.render(0x0d);  // a copy: the header goes into it
   static constexpr char kMagic[] = "SQLite format 3";
   std::memcpy(page.data(), kMagic, sizeof kMagic);  // with its NUL
   set_be(page, 16, file_.page_size() == 65536 ? 1 : file_.page_size(), 2);

@@ -53,6 +53,7 @@ struct TableSpec {
 struct WriterOptions {
   std::uint32_t page_size = 16384;
   // Per sorter (one per index and per WITHOUT ROWID table being written).
+  // 64 MiB saved no CPU at 100x real-shaped and took 110 MB more at peak.
   std::size_t sort_memory = 32u << 20;
   // The largest row, in bytes: SQLite's SQLITE_MAX_LENGTH, past which it
   // would neither store nor read one.

@@ -10,6 +10,7 @@ namespace {
 
 constexpr std::size_t kHeader = 12;
 constexpr std::size_t kReadChunk = 1 << 20;
+constexpr std::size_t kPrefetch = 8;
 
 std::uint32_t load32(const char* p) {
   std::uint32_t v;
@@ -115,6 +116,13 @@ void RecordSorter::add(std::string_view key, std::string_view record, std::uint3
   if (arena_.size() + offsets_.size() * sizeof(Slot) > budget_) spill();
 }
 
+// Entries are read in key order, all over the arena: asking for one a few
+// places ahead hides most of each read's cache miss (the reads were a
+// quarter of building a 1-million-row table's index).
+void RecordSorter::prefetch(std::size_t index) const {
+  if (index < offsets_.size()) __builtin_prefetch(arena_.data() + offsets_[index].offset);
+}
+
 void RecordSorter::sort_memory() {
   if (in_order_) return;
   std::sort(offsets_.begin(), offsets_.end(), [this](const Slot& a, const Slot& b) { return before(a, b); });
@@ -126,9 +134,10 @@ void RecordSorter::spill() {
   sort_memory();
   std::string run;
   const std::uint64_t start = spill_->size();
-  for (const Slot& slot : offsets_) {
-    const Entry e = entry_at(slot.offset);
-    run.append(arena_, slot.offset, kHeader + e.key.size() + e.record.size());
+  for (std::size_t i = 0; i < offsets_.size(); ++i) {
+    prefetch(i + kPrefetch);
+    const Entry e = entry_at(offsets_[i].offset);
+    run.append(arena_, offsets_[i].offset, kHeader + e.key.size() + e.record.size());
     if (run.size() >= kReadChunk) {
       spill_->append(std::as_bytes(std::span(run.data(), run.size())));
       run.clear();
@@ -136,10 +145,8 @@ void RecordSorter::spill() {
   }
   spill_->append(std::as_bytes(std::span(run.data(), run.size())));
   runs_.emplace_back(start, spill_->size() - start);
-  arena_.clear();
-  arena_.shrink_to_fit();
+  arena_.clear();  // keeps its memory for the next run: no new pages to fault in
   offsets_.clear();
-  offsets_.shrink_to_fit();
 }
 
 void RecordSorter::drain(const std::function<void(std::string_view record, bool duplicate)>& visit) {
@@ -151,12 +158,17 @@ void RecordSorter::drain(const std::function<void(std::string_view record, bool 
   };
   if (runs_.empty()) {
     sort_memory();
-    for (const Slot& slot : offsets_) emit(entry_at(slot.offset));
-    arena_.clear();
-    offsets_.clear();
+    for (std::size_t i = 0; i < offsets_.size(); ++i) {
+      prefetch(i + kPrefetch);
+      emit(entry_at(offsets_[i].offset));
+    }
+    arena_ = std::string();
+    offsets_ = std::vector<Slot>();
     return;
   }
   spill();
+  arena_ = std::string();  // the merge reads the runs back; the memory goes
+  offsets_ = std::vector<Slot>();
   std::vector<RunReader> readers;
   std::vector<Entry> heads(runs_.size());
   readers.reserve(runs_.size());
