@@ -144,7 +144,8 @@ class TableBuilder final : public table::TableWriter {
       const std::size_t at = position_of(spec_.columns, index.spec->columns[i], spec_.name);
       RecordColumn column = stored_[at];
       column.nocase = i < index.spec->nocase.size() && index.spec->nocase[i];
-      if (column.nocase && column.storage != Storage::Text) {
+      // (A column no data comes for, as in a table created empty, is NULL throughout.)
+      if (column.nocase && column.storage != Storage::Text && column.cell != RecordColumn::kAbsent) {
         throw DatabaseError(fmt::format("run file index {}: NOCASE on a column that is not text",
                                         index.spec->name));
       }

@@ -79,9 +79,11 @@ class Generator {
       const table::Type type = i < 2 ? (pick(2) == 0 ? table::Type::Int64 : table::Type::String) : kTypes[pick(6)];
       const bool not_null = i < 2 || pick(3) == 0;
       const std::string column = fmt::format("c{}", i);
+      // Integers in a REAL column too: SQLite stores them as the doubles they become.
+      const std::string type_name = type == table::Type::Int64 && i >= 2 && pick(2) == 0 ? "REAL" : declared(type);
       c.schema.columns.push_back({column, type, !not_null});
-      c.spec.columns.push_back({column, declared(type), not_null});
-      definitions.push_back(fmt::format("\"{}\" {}{}", column, declared(type), not_null ? " NOT NULL" : ""));
+      c.spec.columns.push_back({column, type_name, not_null});
+      definitions.push_back(fmt::format("\"{}\" {}{}", column, type_name, not_null ? " NOT NULL" : ""));
     }
     definitions.push_back("run_id TEXT GENERATED ALWAYS AS ('r1') VIRTUAL");
     if (without_rowid) {
@@ -136,7 +138,14 @@ class Generator {
       case table::Type::Int32: return static_cast<std::int32_t>(integer());
       case table::Type::Int64: return integer();
       case table::Type::Bool: return pick(2) == 0;
-      case table::Type::Date: return static_cast<std::int32_t>(pick(200000)) - 100000;
+      case table::Type::Date: {
+        // Years before 0, before 1000 and after 9999 too: the writer formats dates itself.
+        static const std::int32_t kSpecial[] = {std::numeric_limits<std::int32_t>::min(),
+                                                std::numeric_limits<std::int32_t>::max(), -800000, -719469,
+                                                -719468, -365000, -1, 0, 2932896};
+        if (pick(4) == 0) return kSpecial[pick(std::size(kSpecial))];
+        return static_cast<std::int32_t>(pick(200000)) - 100000;
+      }
       case table::Type::Double: {
         static const double kSpecial[] = {0.0, -0.0, 1.0, -1.0, 3.0, 1e300, -1e-300, 0.5, 9007199254740993.0,
                                           9223372036854775807.0, -9223372036854775808.0,
@@ -365,6 +374,40 @@ TEST(DatabaseWriter, ARowOverSqlitesLengthLimitIsRefusedNamingIt) {
               std::string::npos)
         << e.what();
   }
+}
+
+TEST(DatabaseWriter, AnIntegerInARealColumnIsTheDoubleItBecomesForUniqueness) {
+  TempDir dir;
+  TableSpec spec{"t",
+                 "CREATE TABLE t (x REAL)",
+                 {{"x", "REAL", false}},
+                 {},
+                 {{"t_x", "CREATE UNIQUE INDEX t_x ON t (x)", {"x"}, {false}, true}}};
+  const table::Schema schema{"t", {{"x", table::Type::Int64, false}}};
+  DatabaseWriter writer(dir.path() / "ours.db");
+  auto loader = writer.open(spec, schema);
+  // Two integers, one double: SQLite's own load fails on this UNIQUE index.
+  const table::Cell first[] = {std::int64_t{9007199254740993}};
+  const table::Cell second[] = {std::int64_t{9007199254740992}};
+  loader->write_row(first);
+  loader->write_row(second);
+  EXPECT_THROW(loader->finish(), DatabaseError);
+}
+
+TEST(DatabaseWriter, ATableNoDataCameForIsCreatedEmptyWithItsIndexes) {
+  TempDir dir;
+  const TableSpec spec{"c",
+                       "CREATE TABLE c (id INTEGER NOT NULL, name TEXT NOT NULL)",
+                       {{"id", "INTEGER", true}, {"name", "TEXT", true}},
+                       {},
+                       {{"c_name", "CREATE INDEX c_name ON c (name COLLATE NOCASE)", {"name"}, {true}, false}}};
+  {
+    DatabaseWriter writer(dir.path() / "ours.db");
+    writer.finish(std::span(&spec, 1));
+  }
+  EXPECT_EQ(integrity(dir.path() / "ours.db"), "ok\n");
+  auto db = detail::connect_sqlite((dir.path() / "ours.db").string());
+  EXPECT_EQ(db->query("SELECT count(*) FROM c INDEXED BY c_name WHERE name = 'x'").rows.at(0).at(0), "0");
 }
 
 TEST(DatabaseWriter, AConversionSqliteWouldMakeIsRefusedUpFront) {

@@ -58,6 +58,40 @@ bool integral(double r, std::int64_t& out) {
   return true;
 }
 
+// detail::date_text's "{:04d}-{:02d}-{:02d}" (what SQLite's loader binds),
+// without formatting through fmt for every row: the year zero-padded to 4
+// characters, its sign included.
+std::size_t format_date(std::int32_t days, char* out) {
+  int year;
+  unsigned month, day;
+  table::civil_from_days(days, year, month, day);
+  char digits[12];
+  std::size_t n = 0;
+  unsigned long magnitude = year < 0 ? static_cast<unsigned long>(-static_cast<long>(year))
+                                     : static_cast<unsigned long>(year);
+  do {
+    digits[n++] = static_cast<char>('0' + magnitude % 10);
+    magnitude /= 10;
+  } while (magnitude != 0);
+  std::size_t size = 0;
+  if (year < 0) out[size++] = '-';
+  for (std::size_t width = n + (year < 0 ? 1 : 0); width < 4; ++width) out[size++] = '0';
+  while (n > 0) out[size++] = digits[--n];
+  out[size++] = '-';
+  out[size++] = static_cast<char>('0' + month / 10);
+  out[size++] = static_cast<char>('0' + month % 10);
+  out[size++] = '-';
+  out[size++] = static_cast<char>('0' + day / 10);
+  out[size++] = static_cast<char>('0' + day % 10);
+  return size;
+}
+
+std::int64_t integer_of(const table::Cell& cell) {
+  if (const auto* b = std::get_if<bool>(&cell)) return *b ? 1 : 0;
+  if (const auto* i32 = std::get_if<std::int32_t>(&cell)) return *i32;
+  return std::get<std::int64_t>(cell);
+}
+
 Value value_of(const table::Cell& cell, std::int64_t rowid, const RecordColumn& column) {
   Value v;
   if (column.cell == RecordColumn::kRowid) {
@@ -68,20 +102,19 @@ Value value_of(const table::Cell& cell, std::int64_t rowid, const RecordColumn& 
   if (column.cell == RecordColumn::kAbsent || std::holds_alternative<table::Null>(cell)) return v;
   switch (column.storage) {
     case Storage::Integer:
-      if (const auto* b = std::get_if<bool>(&cell)) {
-        v.integer = *b ? 1 : 0;
-      } else if (const auto* i32 = std::get_if<std::int32_t>(&cell)) {
-        v.integer = *i32;
-      } else {
-        v.integer = std::get<std::int64_t>(cell);
-      }
+      v.integer = integer_of(cell);
       v.serial = 1;
       return v;
     case Storage::Real:
-    case Storage::IntegralToInt: {
-      const double r = std::get<double>(cell);
+    case Storage::IntegralToInt:
+    case Storage::IntegerAsReal: {
+      // An integer in a REAL column is the double it converts to (SQLite
+      // keeps 48-bit ones as integers on disk, but reads, compares and
+      // enforces UNIQUE on them as doubles, as it does the others).
+      const double r = column.storage == Storage::IntegerAsReal ? static_cast<double>(integer_of(cell))
+                                                                : std::get<double>(cell);
       if (std::isnan(r)) return v;  // sqlite3_bind_double stores NaN as NULL
-      if (column.storage == Storage::IntegralToInt && integral(r, v.integer)) {
+      if (column.storage != Storage::Real && integral(r, v.integer)) {
         v.serial = 1;
       } else {
         v.real = r;
@@ -91,12 +124,12 @@ Value value_of(const table::Cell& cell, std::int64_t rowid, const RecordColumn& 
     }
     case Storage::Text:
       if (const auto* days = std::get_if<std::int32_t>(&cell)) {
-        const std::string text = detail::date_text(*days);
-        v.date_size = std::min(text.size(), sizeof v.date);
-        std::copy_n(text.data(), v.date_size, v.date);
+        v.date_size = format_date(*days, v.date);
       } else {
         v.text = std::get<std::string_view>(cell);
-        v.nuls = static_cast<std::size_t>(std::count(v.text.begin(), v.text.end(), '\0'));
+        if (std::memchr(v.text.data(), '\0', v.text.size()) != nullptr) {
+          v.nuls = static_cast<std::size_t>(std::count(v.text.begin(), v.text.end(), '\0'));
+        }
       }
       v.serial = 13 + 2 * (v.bytes().size() + 2 * v.nuls);
       return v;
@@ -156,7 +189,7 @@ Storage storage_of(table::Type type, Affinity affinity, std::string_view where) 
     case table::Type::Int64:
     case table::Type::Bool:
       if (affinity == Affinity::Text) throw refuse();
-      return Storage::Integer;
+      return affinity == Affinity::Real ? Storage::IntegerAsReal : Storage::Integer;
     case table::Type::Double:
       if (affinity == Affinity::Text) throw refuse();
       return affinity == Affinity::Blob ? Storage::Real : Storage::IntegralToInt;
@@ -169,30 +202,39 @@ Storage storage_of(table::Type type, Affinity affinity, std::string_view where) 
   throw refuse();
 }
 
-void put_varint(std::string& out, std::uint64_t value) {
-  if (value < 0x80) {  // most: serial types, small sizes
-    out.push_back(static_cast<char>(value));
-    return;
-  }
+namespace {
+
+// SQLite's varint into `out` (9 bytes at most); returns its size.
+std::size_t encode_varint(char* out, std::uint64_t value) {
   if (value > 0x00ffffffffffffffULL) {  // nine bytes: the last carries eight bits
-    char buf[9];
-    buf[8] = static_cast<char>(value & 0xff);
+    out[8] = static_cast<char>(value & 0xff);
     value >>= 8;
     for (int i = 7; i >= 0; --i) {
-      buf[i] = static_cast<char>((value & 0x7f) | 0x80);
+      out[i] = static_cast<char>((value & 0x7f) | 0x80);
       value >>= 7;
     }
-    out.append(buf, 9);
-    return;
+    return 9;
   }
   char buf[8];
-  int n = 0;
+  std::size_t n = 0;
   do {
     buf[n++] = static_cast<char>((value & 0x7f) | 0x80);
     value >>= 7;
   } while (value != 0);
   buf[0] = static_cast<char>(buf[0] & 0x7f);  // buf[0] is the last byte written out
-  for (int i = n - 1; i >= 0; --i) out.push_back(buf[i]);
+  for (std::size_t i = 0; i < n; ++i) out[i] = buf[n - 1 - i];
+  return n;
+}
+
+}  // namespace
+
+void put_varint(std::string& out, std::uint64_t value) {
+  if (value < 0x80) {  // most: serial types, small sizes
+    out.push_back(static_cast<char>(value));
+    return;
+  }
+  char buf[9];
+  out.append(buf, encode_varint(buf, value));
 }
 
 std::size_t varint_size(std::uint64_t value) {
@@ -202,32 +244,84 @@ std::size_t varint_size(std::uint64_t value) {
   return n;
 }
 
+namespace {
+
+char* write_varint(char* p, std::uint64_t value) {
+  if (value < 0x80) {
+    *p = static_cast<char>(value);
+    return p + 1;
+  }
+  return p + encode_varint(p, value);
+}
+
+char* write_be(char* p, std::uint64_t value, std::size_t bytes) {
+  const std::uint64_t big = std::endian::native == std::endian::little ? __builtin_bswap64(value) : value;
+  char buf[8];
+  std::memcpy(buf, &big, 8);
+  std::memcpy(p, buf + 8 - bytes, bytes);
+  return p + bytes;
+}
+
+char* write_text(char* p, const Value& v) {
+  const std::string_view bytes = v.bytes();
+  if (v.nuls == 0) {
+    std::memcpy(p, bytes.data(), bytes.size());
+    return p + bytes.size();
+  }
+  for (const char c : bytes) {
+    if (c == '\0') {
+      std::memcpy(p, kReplacement.data(), kReplacement.size());
+      p += kReplacement.size();
+    } else {
+      *p++ = c;
+    }
+  }
+  return p;
+}
+
+constexpr std::size_t kIntegerBytes[] = {0, 1, 2, 3, 4, 6, 8};
+
+std::size_t body_size(std::uint64_t serial) {
+  if (serial >= 12) return static_cast<std::size_t>((serial - 12) / 2);
+  if (serial == 7) return 8;
+  return serial <= 6 ? kIntegerBytes[serial] : 0;
+}
+
+}  // namespace
+
+// Two passes: the serial types and sizes first, so that the record is
+// written in place with one resize (appending byte by byte was a fifth of
+// a load).
 void append_record(std::string& out, std::span<const table::Cell> row, std::int64_t rowid,
                    std::span<const RecordColumn> columns) {
   static thread_local std::vector<Value> values;
-  values.clear();
+  values.resize(columns.size());
   std::size_t types = 0;
-  for (const RecordColumn& column : columns) {
-    Value v = value_of(cell_of(row, column), rowid, column);
+  std::size_t bodies = 0;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    Value& v = values[i];
+    v = value_of(cell_of(row, columns[i]), rowid, columns[i]);
     if (v.serial == 1) {
       std::size_t length = 0;
       v.serial = integer_serial(v.integer, length);
     }
     types += varint_size(v.serial);
-    values.push_back(v);
+    bodies += body_size(v.serial);
   }
   std::size_t header = types + 1;
   while (types + varint_size(header) != header) header = types + varint_size(header);
-  put_varint(out, header);
-  for (const Value& v : values) put_varint(out, v.serial);
+  const std::size_t start = out.size();
+  out.resize(start + header + bodies);
+  char* p = out.data() + start;
+  p = write_varint(p, header);
+  for (const Value& v : values) p = write_varint(p, v.serial);
   for (const Value& v : values) {
     if (v.serial >= 13) {
-      put_text(out, v, false);
+      p = write_text(p, v);
     } else if (v.serial == 7) {
-      put_be(out, std::bit_cast<std::uint64_t>(v.real), 8);
+      p = write_be(p, std::bit_cast<std::uint64_t>(v.real), 8);
     } else if (v.serial >= 1 && v.serial <= 6) {
-      static constexpr std::size_t kBytes[] = {0, 1, 2, 3, 4, 6, 8};
-      put_be(out, static_cast<std::uint64_t>(v.integer), kBytes[v.serial]);
+      p = write_be(p, static_cast<std::uint64_t>(v.integer), kIntegerBytes[v.serial]);
     }
   }
 }

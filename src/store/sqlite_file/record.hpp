@@ -24,7 +24,8 @@ Affinity affinity_of(std::string_view declared_type);
 enum class Storage {
   Integer,         // int64 (Int32, Int64, Bool)
   Real,            // IEEE double
-  IntegralToInt,   // a double, stored as an integer when it is one exactly (NUMERIC, INTEGER)
+  IntegralToInt,   // a double, stored as an integer when it is one exactly (NUMERIC, INTEGER, REAL)
+  IntegerAsReal,   // an integer in a REAL column: the double it converts to, then as IntegralToInt
   Text,            // UTF-8 (String, Date as YYYY-MM-DD), U+0000 replaced by U+FFFD
 };
 

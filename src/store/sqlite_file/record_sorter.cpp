@@ -10,6 +10,7 @@ namespace {
 
 constexpr std::size_t kHeader = 12;
 constexpr std::size_t kReadChunk = 1 << 20;
+constexpr std::size_t kMinReadChunk = 64 << 10;
 constexpr std::size_t kPrefetch = 8;
 
 std::uint32_t load32(const char* p) {
@@ -34,8 +35,8 @@ bool duplicate_of(const std::optional<std::string>& previous, std::string_view k
 // Reads one spilled run, entry by entry, a chunk at a time.
 class RecordSorter::RunReader {
  public:
-  RunReader(const SpillFile& file, std::uint64_t offset, std::uint64_t size)
-      : file_(file), next_(offset), end_(offset + size) {}
+  RunReader(const SpillFile& file, std::uint64_t offset, std::uint64_t size, std::size_t chunk)
+      : file_(file), next_(offset), end_(offset + size), chunk_(chunk) {}
 
   // The next entry, valid until the following call; false at the end.
   bool next(Entry& out) {
@@ -62,7 +63,7 @@ class RecordSorter::RunReader {
     position_ = 0;
     while (buffer_.size() < bytes && next_ < end_) {
       const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(
-          std::max(kReadChunk, bytes - buffer_.size()), end_ - next_));
+          std::max(chunk_, bytes - buffer_.size()), end_ - next_));
       const std::size_t old = buffer_.size();
       buffer_.resize(old + n);
       file_.read(next_, std::as_writable_bytes(std::span(buffer_.data() + old, n)));
@@ -74,6 +75,7 @@ class RecordSorter::RunReader {
   const SpillFile& file_;
   std::uint64_t next_;
   std::uint64_t end_;
+  std::size_t chunk_;
   std::string buffer_;
   std::size_t position_ = 0;
 };
@@ -102,6 +104,12 @@ bool RecordSorter::before(const Slot& a, const Slot& b) const {
 }
 
 void RecordSorter::add(std::string_view key, std::string_view record, std::uint32_t unique) {
+  if (arena_.capacity() < budget_ && count_ == 0) {
+    // The whole budget at once: growing by doubling copied the arena each
+    // time. Only the address space: pages are touched as entries come.
+    arena_.reserve(budget_);
+    offsets_.reserve(budget_ / (sizeof(Slot) + kHeader + 8));
+  }
   // Rows often come in key order already (the rollups do); then nothing
   // needs sorting.
   if (in_order_ && count_ > 0 && !(last_key_ < key)) in_order_ = false;
@@ -172,7 +180,11 @@ void RecordSorter::drain(const std::function<void(std::string_view record, bool 
   std::vector<RunReader> readers;
   std::vector<Entry> heads(runs_.size());
   readers.reserve(runs_.size());
-  for (const auto& [offset, size] : runs_) readers.emplace_back(*spill_, offset, size);
+  // The readers share the memory budget, a chunk each of at least 64 KiB:
+  // a sorter's merge holds about max(budget, runs x 64 KiB) (runs = what it
+  // sorted / budget), plus its largest entry.
+  const std::size_t chunk = std::clamp<std::size_t>(budget_ / runs_.size(), kMinReadChunk, kReadChunk);
+  for (const auto& [offset, size] : runs_) readers.emplace_back(*spill_, offset, size, chunk);
   const auto later = [&](std::size_t a, std::size_t b) { return heads[a].key > heads[b].key; };
   std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> queue(later);
   for (std::size_t i = 0; i < readers.size(); ++i) {
