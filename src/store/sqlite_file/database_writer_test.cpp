@@ -310,8 +310,8 @@ TEST_P(DatabaseWriterTest, SqliteReadsBackWhatItWouldHaveWrittenItself) {
 }
 
 // 1024-byte pages: deep trees and overflow on every long text; a tiny sort
-// budget: many spilled runs merged. 16384 with 12,000 rows in memory: the
-// radix sort (4,096 entries and more). 65536: the largest page, whose empty
+// budget: many spilled runs merged. 16384 with 12,000 rows: large sorts in
+// memory, with keys equal in their first 16 bytes. 65536: the largest page, whose empty
 // content area is written as 0.
 INSTANTIATE_TEST_SUITE_P(Shapes, DatabaseWriterTest,
                          testing::Values(Shape{1024, 3000, 4096}, Shape{2048, 2000, 1 << 20},

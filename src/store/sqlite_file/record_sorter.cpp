@@ -1,7 +1,6 @@
 #include "store/sqlite_file/record_sorter.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 #include <queue>
 #include <span>
@@ -132,52 +131,9 @@ void RecordSorter::prefetch(std::size_t index) const {
   if (index < offsets_.size()) __builtin_prefetch(arena_.data() + offsets_[index].offset);
 }
 
-// A least-significant-digit radix sort of the slots by their two words, a
-// byte at a time, skipping the bytes that are the same in every slot (most
-// of an id's eight): a few linear passes where std::sort compared its way
-// through n log n slots (a tenth of a load's CPU). Stable, so it keeps
-// equal words in arrival order for the fix-up after it.
-void RecordSorter::radix_sort() {
-  std::uint64_t high_varies = 0;
-  std::uint64_t low_varies = 0;
-  for (const Slot& slot : offsets_) {
-    high_varies |= slot.high ^ offsets_.front().high;
-    low_varies |= slot.low ^ offsets_.front().low;
-  }
-  std::vector<Slot> other(offsets_.size());
-  Slot* from = offsets_.data();
-  Slot* to = other.data();
-  const std::size_t n = offsets_.size();
-  for (int byte = 0; byte < 16; ++byte) {
-    const bool in_low = byte < 8;
-    const int shift = 8 * (byte % 8);
-    if ((((in_low ? low_varies : high_varies) >> shift) & 0xff) == 0) continue;
-    const auto digit = [&](const Slot& slot) { return ((in_low ? slot.low : slot.high) >> shift) & 0xff; };
-    std::array<std::size_t, 257> start{};
-    for (std::size_t i = 0; i < n; ++i) ++start[digit(from[i]) + 1];
-    for (std::size_t d = 1; d < start.size(); ++d) start[d] += start[d - 1];
-    for (std::size_t i = 0; i < n; ++i) to[start[digit(from[i])]++] = from[i];
-    std::swap(from, to);
-  }
-  if (from != offsets_.data()) std::copy(from, from + n, offsets_.data());
-}
-
 void RecordSorter::sort_memory() {
   if (in_order_) return;
-  const auto by_key = [this](const Slot& a, const Slot& b) { return before(a, b); };
-  if (offsets_.size() < 4096) {
-    std::sort(offsets_.begin(), offsets_.end(), by_key);
-    return;
-  }
-  radix_sort();
-  // Slots whose words are equal: keys equal in their first 16 bytes, in
-  // arrival order; the whole keys decide.
-  for (std::size_t i = 0; i < offsets_.size();) {
-    std::size_t j = i + 1;
-    while (j < offsets_.size() && offsets_[j].high == offsets_[i].high && offsets_[j].low == offsets_[i].low) ++j;
-    if (j - i > 1) std::sort(offsets_.begin() + static_cast<long>(i), offsets_.begin() + static_cast<long>(j), by_key);
-    i = j;
-  }
+  std::sort(offsets_.begin(), offsets_.end(), [this](const Slot& a, const Slot& b) { return before(a, b); });
 }
 
 void RecordSorter::spill() {

@@ -37,7 +37,6 @@ class RecordSorter {
   class RunReader;
   void spill();
   void sort_memory();
-  void radix_sort();
   void prefetch(std::size_t index) const;
   Entry entry_at(std::uint64_t offset) const;
 
