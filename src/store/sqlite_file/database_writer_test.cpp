@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <random>
 
@@ -311,13 +312,23 @@ TEST_P(DatabaseWriterTest, SqliteReadsBackWhatItWouldHaveWrittenItself) {
 
 // 1024-byte pages: deep trees and overflow on every long text; a tiny sort
 // budget: many spilled runs merged. 16384 with 12,000 rows: large sorts in
-// memory, with keys equal in their first 16 bytes. 65536: the largest page, whose empty
-// content area is written as 0.
+// memory, with keys equal in their first 16 bytes. 65536: the largest page,
+// whose empty content area is written as 0.
 INSTANTIATE_TEST_SUITE_P(Shapes, DatabaseWriterTest,
                          testing::Values(Shape{1024, 3000, 4096}, Shape{2048, 2000, 1 << 20},
                                          Shape{4096, 5000, 64 << 10}, Shape{16384, 12000, 32 << 20},
                                          Shape{65536, 3000, 32 << 20}),
                          [](const auto& info) { return fmt::format("page{}", info.param.page_size); });
+
+// The message of the DatabaseError that `action` throws, or "no error".
+std::string error_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const DatabaseError& e) {
+    return e.what();
+  }
+  return "no error";
+}
 
 TEST(DatabaseWriter, ADuplicateKeyIsRefusedNamingTheTableAndKey) {
   for (const bool without_rowid : {false, true}) {
@@ -327,14 +338,9 @@ TEST(DatabaseWriter, ADuplicateKeyIsRefusedNamingTheTableAndKey) {
     c.rows.push_back(c.rows[17]);
     DatabaseWriter writer(dir.path() / "ours.db", {1024, 1 << 20});
     auto loader = writer.open(c.spec, c.schema);
-    try {
-      write(*loader, c);
-      FAIL() << "no error";
-    } catch (const DatabaseError& e) {
-      const std::string what = e.what();
-      EXPECT_NE(what.find("UNIQUE constraint failed"), std::string::npos) << what;
-      EXPECT_NE(what.find(without_rowid ? "PRIMARY KEY (c0, c1)" : "index t_u (c0)"), std::string::npos) << what;
-    }
+    const std::string what = error_of([&] { write(*loader, c); });
+    EXPECT_NE(what.find("UNIQUE constraint failed"), std::string::npos) << what;
+    EXPECT_NE(what.find(without_rowid ? "PRIMARY KEY (c0, c1)" : "index t_u (c0)"), std::string::npos) << what;
   }
 }
 
@@ -346,13 +352,8 @@ TEST(DatabaseWriter, ANullInANotNullColumnIsRefusedNamingTheRowAndColumn) {
   c.rows[4][0] = table::Null{};
   DatabaseWriter writer(dir.path() / "ours.db", {1024, 1 << 20});
   auto loader = writer.open(c.spec, c.schema);
-  try {
-    write(*loader, c);
-    FAIL() << "no error";
-  } catch (const DatabaseError& e) {
-    EXPECT_NE(std::string(e.what()).find("loading t row 5: NOT NULL constraint failed: t.c0"), std::string::npos)
-        << e.what();
-  }
+  const std::string what = error_of([&] { write(*loader, c); });
+  EXPECT_NE(what.find("loading t row 5: NOT NULL constraint failed: t.c0"), std::string::npos) << what;
 }
 
 TEST(DatabaseWriter, ARowOverSqlitesLengthLimitIsRefusedNamingIt) {
@@ -368,14 +369,9 @@ TEST(DatabaseWriter, ARowOverSqlitesLengthLimitIsRefusedNamingIt) {
   const table::Cell first[] = {std::string_view(fits)};
   loader->write_row(first);
   const table::Cell second[] = {std::string_view(over)};
-  try {
-    loader->write_row(second);
-    FAIL() << "no error";
-  } catch (const DatabaseError& e) {
-    EXPECT_NE(std::string(e.what()).find("loading t row 2: the row takes 1003 bytes, over SQLite's limit of 1000"),
-              std::string::npos)
-        << e.what();
-  }
+  const std::string what = error_of([&] { loader->write_row(second); });
+  EXPECT_NE(what.find("loading t row 2: the row takes 1003 bytes, over SQLite's limit of 1000"), std::string::npos)
+      << what;
 }
 
 TEST(DatabaseWriter, AnIntegerInARealColumnIsTheDoubleItBecomesForUniqueness) {
