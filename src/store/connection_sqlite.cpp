@@ -206,11 +206,10 @@ class SqliteConnection : public Connection {
     sqlite3_extended_result_codes(db_, 1);
     set_lock_timeout(std::chrono::seconds(30));
     if (build_file) {
-      // A new run file that nobody else opens until it is complete, synced
-      // and renamed into place: no journal to write twice, no syncs until
-      // the end (build_sqlite_run_file syncs the file itself).
-      // 16 KiB pages: a fifth less time than 4 KiB for these tables' rows
-      // (measured at 100x); the sorter of CREATE INDEX may use two threads.
+      // A file nobody else opens while it is built (run files were built
+      // this way before sqlite_file/; tests and sqlite_file_bench build
+      // their reference with it): no journal, no syncs, 16 KiB pages, and
+      // the sorter of CREATE INDEX may use two threads.
       execute("PRAGMA page_size = 16384");
       execute("PRAGMA journal_mode = OFF");
       execute("PRAGMA synchronous = OFF");

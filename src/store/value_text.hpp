@@ -23,8 +23,9 @@ std::string redact_url(std::string_view url);
 std::string quote_identifier(std::string_view name);
 
 std::unique_ptr<Connection> connect_sqlite(const std::string& path);
-// A session on a new run file being built (sqlite_run_file.hpp): no journal,
-// no syncs, exclusive; nobody reads the file before it is complete.
+// A session on a new SQLite file that SQLite itself builds: no journal, no
+// syncs, exclusive, 16 KiB pages. Run files are written by sqlite_file/
+// instead; this builds what its tests and benchmark compare them with.
 std::unique_ptr<Connection> create_sqlite_run_file(const std::string& path);
 std::unique_ptr<Connection> connect_postgres(const std::string& url);
 
