@@ -79,7 +79,7 @@ build() {
   log "building Release into build-bench/"
   cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMARQUEE_BENCH=ON >/dev/null
   ninja -C "$BUILD" marquee marquee_csv_bench marquee_literal_bench marquee_validate_bench \
-    marquee_numbers_bench parquet_writer_bench >&2
+    marquee_numbers_bench parquet_writer_bench sqlite_file_bench >&2
 }
 
 # generate FILE MOVIES: deterministic (seed 1), so an existing file of the
@@ -201,7 +201,7 @@ micro_benchmarks() {
   log "micro-benchmarks"
   local bench
   for bench in src/csv/marquee_csv_bench src/literal/marquee_literal_bench src/model/marquee_validate_bench \
-    src/model/marquee_numbers_bench src/parquet/parquet_writer_bench; do
+    src/model/marquee_numbers_bench src/parquet/parquet_writer_bench src/store/sqlite_file_bench; do
     "$BUILD/$bench" --benchmark_repetitions=3 --benchmark_report_aggregates_only=false \
       --benchmark_format=json --benchmark_out="$RESULTS/micro_$(basename "$bench").json" \
       --benchmark_out_format=json >/dev/null
