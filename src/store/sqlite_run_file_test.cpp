@@ -55,7 +55,7 @@ class RunFileTest : public testing::BackendTest {
 
 TEST_P(RunFileTest, TheRunsRowsAreInItsFileOnlyWithRunIdGeneratedAndKeysEnforced) {
   store_->load_run(new_run("r1"), sample_tables(0));
-  EXPECT_EQ(files(), (std::set<std::string>{"r1.sqlite"}));  // the second part merged and removed
+  EXPECT_EQ(files(), (std::set<std::string>{"r1.sqlite"}));  // one file, nothing beside it
   EXPECT_EQ(count(store_->db(), "SELECT COUNT(*) FROM main.movie"), 0);
   EXPECT_EQ(movies_of(store_->db(), "r1"), kRows);
   EXPECT_EQ(store_->db().query("SELECT storage FROM runs WHERE run_id = 'r1'").rows.at(0).at(0), "file");
