@@ -249,20 +249,31 @@ std::map<std::string, std::uint64_t> build_sqlite_run_file(const std::filesystem
   for (const RunFileTable& t : schema.tables) specs.push_back(t.spec);
   {
     sqlite_file::DatabaseWriter writer(path);
+    // The first thread to fail stops the other (its error is then only that
+    // it was abandoned), and its error is the one reported.
     std::exception_ptr failure;
+    std::atomic<bool> helper_failed_first{false};
+    std::atomic<bool> someone_failed{false};
+    const auto stop_the_other = [&] {
+      next = order.size();
+      writer.abandon();
+    };
     std::thread helper([&] {
       try {
         build_tables(writer, schema, order, next, rows, rows_mutex);
       } catch (...) {
         failure = std::current_exception();
-        next = order.size();  // the other thread stops after its table
+        if (!someone_failed.exchange(true)) helper_failed_first = true;
+        stop_the_other();
       }
     });
     try {
       build_tables(writer, schema, order, next, rows, rows_mutex);
     } catch (...) {
-      next = order.size();
+      someone_failed.exchange(true);
+      stop_the_other();
       helper.join();
+      if (helper_failed_first) std::rethrow_exception(failure);
       throw;
     }
     helper.join();

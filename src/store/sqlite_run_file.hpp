@@ -58,10 +58,11 @@ RunFileSchema run_file_schema(Connection& main, std::span<const table::Schema* c
 // Writes a new file at `path` (replacing any file there) with Marquee's own
 // SQLite file writer (sqlite_file/database_writer.hpp): the schema, the
 // rows of `data`, the indexes; then syncs it to disk. Two threads build it,
-// each about half of the tables by TableData::cost (write_rows runs on
-// both). Every table of `schema` is created, empty when `data` has none for
-// it. Returns the rows written per table. Throws DatabaseError; the caller
-// removes the file.
+// taking the tables in turn, the costliest first (by TableData::cost and
+// the table's width and sorts; write_rows runs on both); the first to fail
+// stops the other. Every table of `schema` is created, empty when `data` has
+// none for it. Returns the rows written per table. Throws DatabaseError (the
+// first failure); the caller removes the file.
 std::map<std::string, std::uint64_t> build_sqlite_run_file(const std::filesystem::path& path,
                                                           const RunFileSchema& schema,
                                                           std::span<const TableData> data);

@@ -35,8 +35,7 @@ crash_at() {  # crash_at POINT
                       WHERE c.relname LIKE '%:$killed'")" "0" "no partition of the killed load is attached"
   fi
   if [[ "$BACKEND" == sqlite && "$point" == load ]]; then
-    # Killed while writing its run file (and the second part built beside
-    # it), not yet named as a run's.
+    # Killed while writing its run file, not yet named as a run's.
     [[ $(ls "$DATA/marquee.db.runs" | grep -c "^$killed.sqlite.loading-") -ge 1 ]] || fail "the killed load left no unfinished file"
   fi
 

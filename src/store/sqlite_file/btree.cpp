@@ -49,7 +49,12 @@ PageFile::PageFile(const std::filesystem::path& path, std::uint32_t page_size)
   if (fd_ < 0) {
     throw DatabaseError(fmt::format("cannot create run file {}: {}", path.string(), std::strerror(errno)));
   }
-  writeback_thread_ = std::thread([this] { writeback_loop(); });
+  try {
+    writeback_thread_ = std::thread([this] { writeback_loop(); });
+  } catch (...) {
+    ::close(fd_);  // the destructor does not run for a constructor that throws
+    throw;
+  }
 }
 
 PageFile::~PageFile() {

@@ -73,6 +73,10 @@ class TableBuilder final : public table::TableWriter {
   void write_row(std::span<const table::Cell> row) override {
     table::check_row(schema_, row);
     ++rows_;
+    if (rows_ % 4096 == 0 && owner_.abandoned()) {
+      throw DatabaseError(fmt::format("run file table {}: abandoned at row {}, another table failed", spec_.name,
+                                      rows_));
+    }
     for (std::size_t i = 0; i < spec_.columns.size(); ++i) {
       const bool required = spec_.columns[i].not_null ||
                             (!spec_.primary_key.empty() && std::find(key_.begin(), key_.end(), i) != key_.end());
@@ -103,7 +107,8 @@ class TableBuilder final : public table::TableWriter {
 
   void finish() override {
     if (finished_) return;
-    finished_ = true;
+    if (failed_) throw DatabaseError(fmt::format("run file table {}: finished after it failed", spec_.name));
+    failed_ = true;  // until it is through: a second call must not report success
     std::uint32_t root = 0;
     if (tree_) {
       root = tree_->finish();
@@ -116,6 +121,8 @@ class TableBuilder final : public table::TableWriter {
                                                                   fmt::join(index->spec->columns, ", ")));
     }
     owner_.add_roots(spec_.name, root, std::move(roots));
+    failed_ = false;
+    finished_ = true;
   }
 
   std::uint64_t rows_written() const override { return rows_; }
@@ -200,6 +207,7 @@ class TableBuilder final : public table::TableWriter {
   std::size_t max_row_;
   std::uint64_t rows_ = 0;
   bool finished_ = false;
+  bool failed_ = false;
   std::string record_;
   std::string key_text_;
 };
@@ -220,6 +228,10 @@ DatabaseWriter::DatabaseWriter(const std::filesystem::path& path, WriterOptions 
 }
 
 std::unique_ptr<table::TableWriter> DatabaseWriter::open(const TableSpec& table, const table::Schema& schema) {
+  {
+    const std::lock_guard lock(mutex_);
+    opened_.insert(table.name);
+  }
   return std::make_unique<TableBuilder>(*this, file_, table, schema, options_);
 }
 
@@ -232,6 +244,10 @@ void DatabaseWriter::add_roots(const std::string& table, std::uint32_t root,
 void DatabaseWriter::finish(std::span<const TableSpec> tables) {
   for (const TableSpec& spec : tables) {
     if (roots_.contains(spec.name)) continue;
+    if (opened_.contains(spec.name)) {
+      throw DatabaseError(fmt::format("run file {}: table {} was opened but never finished",
+                                      file_.path().string(), spec.name));
+    }
     table::Schema none{spec.name, {}};
     open(spec, none)->finish();
   }

@@ -15,6 +15,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <atomic>
 #include <span>
 #include <string>
 #include <vector>
@@ -73,10 +75,17 @@ class DatabaseWriter {
   // its finish().
   std::unique_ptr<table::TableWriter> open(const TableSpec& table, const table::Schema& schema);
 
-  // Creates, empty, every table of `tables` not written, then writes the
+  // Creates, empty, every table of `tables` never opened, then writes the
   // schema (in this order) and the header. The file is complete but not
-  // synced. Throws DatabaseError.
+  // synced. Throws DatabaseError, also for a table opened but not finished
+  // (its writer failed or was dropped): never an empty table in its place.
   void finish(std::span<const TableSpec> tables);
+
+  // Makes every table writer still writing rows throw (DatabaseError) at
+  // its next few thousand rows: another thread's table failed, and the file
+  // will be removed, so the rest of the work is wasted.
+  void abandon() { abandoned_ = true; }
+  bool abandoned() const { return abandoned_; }
 
   // Called by a table's writer when its trees are complete.
   void add_roots(const std::string& table, std::uint32_t root, std::map<std::string, std::uint32_t> indexes);
@@ -86,6 +95,8 @@ class DatabaseWriter {
   PageFile file_;
   std::mutex mutex_;
   std::map<std::string, std::pair<std::uint32_t, std::map<std::string, std::uint32_t>>> roots_;
+  std::set<std::string> opened_;
+  std::atomic<bool> abandoned_{false};
 };
 
 }  // namespace marquee::store::sqlite_file

@@ -15,6 +15,7 @@
 #include <functional>
 #include <limits>
 #include <random>
+#include <thread>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -406,6 +407,63 @@ TEST(DatabaseWriter, ATableNoDataCameForIsCreatedEmptyWithItsIndexes) {
   EXPECT_EQ(integrity(dir.path() / "ours.db"), "ok\n");
   auto db = detail::connect_sqlite((dir.path() / "ours.db").string());
   EXPECT_EQ(db->query("SELECT count(*) FROM c INDEXED BY c_name WHERE name = 'x'").rows.at(0).at(0), "0");
+}
+
+TEST(DatabaseWriter, TwoThreadsWriteTheirTablesIntoOneFile) {
+  TempDir dir;
+  Generator generator(8);
+  std::vector<Case> cases;
+  cases.reserve(4);
+  for (const char* name : {"a", "b", "c", "d"}) cases.push_back(generator.make_case(name, name[0] % 2 == 0, 4000));
+  std::vector<const Case*> all;
+  for (const Case& c : cases) all.push_back(&c);
+  build_with_sqlite(dir.path() / "sqlite.db", all);
+  {
+    DatabaseWriter writer(dir.path() / "ours.db", {4096, 64 << 10});
+    std::thread other([&] {
+      write(*writer.open(cases[1].spec, cases[1].schema), cases[1]);
+      write(*writer.open(cases[3].spec, cases[3].schema), cases[3]);
+    });
+    write(*writer.open(cases[0].spec, cases[0].schema), cases[0]);
+    write(*writer.open(cases[2].spec, cases[2].schema), cases[2]);
+    other.join();
+    std::vector<TableSpec> specs;
+    for (const Case& c : cases) specs.push_back(c.spec);
+    writer.finish(specs);
+  }
+  EXPECT_EQ(integrity(dir.path() / "ours.db"), "ok\n");
+  EXPECT_EQ(contents(dir.path() / "ours.db", all), contents(dir.path() / "sqlite.db", all));
+}
+
+TEST(DatabaseWriter, ATableThatFailedIsNeverCompletedEmpty) {
+  TempDir dir;
+  Generator generator(9);
+  Case c = generator.make_case("t", true, 20);
+  c.rows.push_back(c.rows[3]);  // a duplicate key: its finish() fails
+  DatabaseWriter writer(dir.path() / "ours.db", {1024, 1 << 20});
+  auto loader = writer.open(c.spec, c.schema);
+  EXPECT_THROW(write(*loader, c), DatabaseError);
+  EXPECT_NE(error_of([&] { loader->finish(); }).find("finished after it failed"), std::string::npos);
+  EXPECT_NE(error_of([&] { writer.finish(std::span(&c.spec, 1)); }).find("table t was opened but never finished"),
+            std::string::npos);
+}
+
+TEST(DatabaseWriter, AnAbandonedWriterStopsWithinAFewThousandRows) {
+  TempDir dir;
+  Generator generator(10);
+  Case c = generator.make_case("t", false, 10000);
+  DatabaseWriter writer(dir.path() / "ours.db", {4096, 1 << 20});
+  auto loader = writer.open(c.spec, c.schema);
+  writer.abandon();
+  std::size_t written = 0;
+  const std::string what = error_of([&] {
+    for (const auto& row : c.rows) {
+      loader->write_row(row);
+      ++written;
+    }
+  });
+  EXPECT_NE(what.find("abandoned"), std::string::npos) << what;
+  EXPECT_LT(written, 4096u);
 }
 
 TEST(DatabaseWriter, AConversionSqliteWouldMakeIsRefusedUpFront) {
