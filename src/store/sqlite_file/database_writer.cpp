@@ -71,38 +71,12 @@ class TableBuilder final : public table::TableWriter {
   }
 
   void write_row(std::span<const table::Cell> row) override {
-    table::check_row(schema_, row);
-    ++rows_;
-    if (rows_ % 4096 == 0 && owner_.abandoned()) {
-      throw DatabaseError(fmt::format("run file table {}: abandoned at row {}, another table failed", spec_.name,
-                                      rows_));
+    try {
+      add_row(row);
+    } catch (...) {
+      failed_ = true;  // a table missing a row is never finished as if complete
+      throw;
     }
-    for (std::size_t i = 0; i < spec_.columns.size(); ++i) {
-      const bool required = spec_.columns[i].not_null ||
-                            (!spec_.primary_key.empty() && std::find(key_.begin(), key_.end(), i) != key_.end());
-      const std::size_t cell = stored_[i].cell;
-      if (required && (cell == RecordColumn::kAbsent || is_null(row[cell]))) {
-        throw DatabaseError(fmt::format("sqlite {}: loading {} row {}: NOT NULL constraint failed: {}.{}",
-                                        file_.path().string(), spec_.name, rows_, spec_.name,
-                                        spec_.columns[i].name));
-      }
-    }
-    const auto rowid = static_cast<std::int64_t>(rows_);
-    record_.clear();
-    append_record(record_, row, rowid, record_columns_);
-    if (record_.size() > max_row_) {
-      throw DatabaseError(fmt::format("sqlite {}: loading {} row {}: the row takes {} bytes, over SQLite's "
-                                      "limit of {}",
-                                      file_.path().string(), spec_.name, rows_, record_.size(), max_row_));
-    }
-    if (tree_) {
-      tree_->add(rowid, record_);
-    } else {
-      key_text_.clear();
-      append_sort_key(key_text_, row, rowid, key_columns_);
-      table_sorter_->add(key_text_, record_, static_cast<std::uint32_t>(key_text_.size()));
-    }
-    for (const auto& index : indexes_) add_entry(*index, row, rowid);
   }
 
   void finish() override {
@@ -129,14 +103,47 @@ class TableBuilder final : public table::TableWriter {
   const table::Schema& schema() const override { return schema_; }
 
  private:
+  void add_row(std::span<const table::Cell> row) {
+    table::check_row(schema_, row);
+    ++rows_;
+    if (rows_ % 4096 == 0 && owner_.abandoned()) {
+      throw DatabaseError(fmt::format("run file table {}: abandoned at row {}, another table failed", spec_.name,
+                                      rows_));
+    }
+    for (std::size_t i = 0; i < spec_.columns.size(); ++i) {
+      const std::size_t cell = stored_[i].cell;
+      if (!stored_[i].nullable && (cell == RecordColumn::kAbsent || is_null(row[cell]))) {
+        throw DatabaseError(fmt::format("sqlite {}: loading {} row {}: NOT NULL constraint failed: {}.{}",
+                                        file_.path().string(), spec_.name, rows_, spec_.name,
+                                        spec_.columns[i].name));
+      }
+    }
+    const auto rowid = static_cast<std::int64_t>(rows_);
+    record_.clear();
+    append_record(record_, row, rowid, record_columns_);
+    if (record_.size() > max_row_) {
+      throw DatabaseError(fmt::format("sqlite {}: loading {} row {}: the row takes {} bytes, over SQLite's "
+                                      "limit of {}",
+                                      file_.path().string(), spec_.name, rows_, record_.size(), max_row_));
+    }
+    if (tree_) {
+      tree_->add(rowid, record_);
+    } else {
+      key_text_.clear();
+      append_sort_key(key_text_, row, rowid, key_columns_);
+      table_sorter_->add(key_text_, record_, static_cast<std::uint32_t>(key_text_.size()));
+    }
+    for (const auto& index : indexes_) add_entry(*index, row, rowid);
+  }
+
   RecordColumn stored_column(const ColumnSpec& column) const {
     RecordColumn out;
+    out.nullable = !column.not_null;  // present in the schema or not
     for (std::size_t i = 0; i < schema_.columns.size(); ++i) {
       if (schema_.columns[i].name == column.name) {
         out.cell = i;
         out.storage = storage_of(schema_.columns[i].type, affinity_of(column.declared_type),
                                  fmt::format("run file table {}, column {}", spec_.name, column.name));
-        out.nullable = !column.not_null;
       }
     }
     return out;

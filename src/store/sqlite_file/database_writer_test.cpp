@@ -357,6 +357,20 @@ TEST(DatabaseWriter, ANullInANotNullColumnIsRefusedNamingTheRowAndColumn) {
   EXPECT_NE(what.find("loading t row 5: NOT NULL constraint failed: t.c0"), std::string::npos) << what;
 }
 
+TEST(DatabaseWriter, ANotNullColumnTheRowsDoNotHaveIsRefused) {
+  TempDir dir;
+  TableSpec spec{"t", "CREATE TABLE t (a INTEGER, b TEXT NOT NULL)", {{"a", "INTEGER", false}, {"b", "TEXT", true}},
+                 {}, {}};
+  const table::Schema schema{"t", {{"a", table::Type::Int64, false}}};  // no b: NULL in every row
+  DatabaseWriter writer(dir.path() / "ours.db");
+  auto loader = writer.open(spec, schema);
+  const table::Cell row[] = {std::int64_t{1}};
+  EXPECT_NE(error_of([&] { loader->write_row(row); }).find("loading t row 1: NOT NULL constraint failed: t.b"),
+            std::string::npos);
+  // And the table, missing that row, is never finished as if complete.
+  EXPECT_NE(error_of([&] { loader->finish(); }).find("finished after it failed"), std::string::npos);
+}
+
 TEST(DatabaseWriter, ARowOverSqlitesLengthLimitIsRefusedNamingIt) {
   TempDir dir;
   TableSpec spec{"t", "CREATE TABLE t (s TEXT)", {{"s", "TEXT", false}}, {}, {}};

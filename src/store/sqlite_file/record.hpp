@@ -43,7 +43,7 @@ struct RecordColumn {
   std::size_t cell = kAbsent;
   Storage storage = Storage::Integer;
   bool nocase = false;    // sort key only: COLLATE NOCASE
-  bool nullable = true;   // sort key only: false when the writer has checked it is not NULL
+  bool nullable = true;   // false: NOT NULL (the writer checks it), and its sort key needs no type byte
 };
 
 void put_varint(std::string& out, std::uint64_t value);
