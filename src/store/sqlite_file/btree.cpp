@@ -83,7 +83,11 @@ void PageFile::writeback_loop() {
 }
 
 std::uint32_t PageFile::allocate() {
-  const std::uint32_t number = next_.fetch_add(1);
+  std::uint32_t number = next_.fetch_add(1);
+  // The page holding byte 2^30 is SQLite's lock-byte page, which no B-tree
+  // or overflow page may be (fileformat2, "The Lock-Byte Page"): it is left
+  // as a hole of zeros. Files under 1 GiB have none.
+  if (number == lock_byte_page()) number = next_.fetch_add(1);
   if (number == 0 || number > 4294967294u) {
     next_ = 4294967295u;  // stays refused
     throw DatabaseError(fmt::format("run file {}: more pages than a SQLite file can have", path_.string()));

@@ -31,8 +31,10 @@ class PageFile {
   PageFile& operator=(const PageFile&) = delete;
 
   std::uint32_t page_size() const { return page_size_; }
-  // Throws DatabaseError past SQLite's largest page number (4294967294).
+  // Never the lock-byte page. Throws DatabaseError past SQLite's largest
+  // page number (4294967294).
   std::uint32_t allocate();
+  std::uint32_t lock_byte_page() const { return static_cast<std::uint32_t>((1u << 30) / page_size_) + 1; }
   // Pages handed out so far, page 1 included.
   std::uint32_t page_count() const { return next_.load() - 1; }
   // Writes `page` (page_size() bytes) as page `number`; throws DatabaseError.
