@@ -84,15 +84,15 @@ sqlite_file::IndexSpec index_spec(const std::string& index, const std::string& t
   return out;
 }
 
-RunFileTable make_table(Connection& main, const std::string& table, std::string_view run_id) {
+sqlite_file::TableSpec make_table(Connection& main, const std::string& table, std::string_view run_id) {
   const Param name[] = {table};
   const Result columns =
       main.query("SELECT name, type, \"notnull\", pk FROM pragma_table_info($1) ORDER BY cid", name);
   if (columns.rows.empty()) {
     throw DatabaseError(fmt::format("sqlite {}: no table {}; run `marquee migrate`", main.target(), table));
   }
-  RunFileTable out;
-  out.spec.name = table;
+  sqlite_file::TableSpec out;
+  out.name = table;
   std::vector<std::string> definitions;
   std::string generated;
   std::map<std::int64_t, std::string> key;  // by position in the primary key
@@ -105,7 +105,7 @@ RunFileTable make_table(Connection& main, const std::string& table, std::string_
       continue;
     }
     definitions.push_back(column_definition(row));
-    out.spec.columns.push_back({column, row[1].value_or(""), number(row[2]) != 0});
+    out.columns.push_back({column, row[1].value_or(""), number(row[2]) != 0});
     if (number(row[3]) > 0) key[number(row[3])] = column;
   }
   // run_id last among the columns, where the shared tables' queries and the
@@ -121,13 +121,13 @@ RunFileTable make_table(Connection& main, const std::string& table, std::string_
     std::vector<std::string> quoted;
     for (const std::string& c : key_columns) quoted.push_back(quote_identifier(c));
     definitions.push_back(fmt::format("PRIMARY KEY ({})", fmt::join(quoted, ", ")));
-    out.spec.sql = fmt::format("CREATE TABLE {} ({}) WITHOUT ROWID", quote_identifier(table),
+    out.sql = fmt::format("CREATE TABLE {} ({}) WITHOUT ROWID", quote_identifier(table),
                                fmt::join(definitions, ", "));
-    out.spec.primary_key = key_columns;
+    out.primary_key = key_columns;
   } else {
-    out.spec.sql = fmt::format("CREATE TABLE {} ({})", quote_identifier(table), fmt::join(definitions, ", "));
+    out.sql = fmt::format("CREATE TABLE {} ({})", quote_identifier(table), fmt::join(definitions, ", "));
     if (!key_columns.empty()) {
-      out.spec.indexes.push_back(index_spec(table + ":key", table, {{key_columns.front(), false}}, true));
+      out.indexes.push_back(index_spec(table + ":key", table, {{key_columns.front(), false}}, true));
     }
   }
   const Result indexes = main.query("SELECT name, \"unique\" FROM pragma_index_list($1) WHERE origin = 'c'", name);
@@ -135,7 +135,7 @@ RunFileTable make_table(Connection& main, const std::string& table, std::string_
     const std::string index = row[0].value_or("");
     const auto index_keys = index_columns(main, index, table);
     if (index_keys.empty()) continue;
-    out.spec.indexes.push_back(index_spec(index, table, index_keys, number(row[1]) != 0));
+    out.indexes.push_back(index_spec(index, table, index_keys, number(row[1]) != 0));
   }
   return out;
 }
@@ -190,9 +190,9 @@ RunFileSchema run_file_schema(Connection& main, std::span<const table::Schema* c
 
 namespace {
 
-const RunFileTable* table_of(const RunFileSchema& schema, const std::string& name) {
-  for (const RunFileTable& t : schema.tables) {
-    if (t.spec.name == name) return &t;
+const sqlite_file::TableSpec& table_of(const RunFileSchema& schema, const std::string& name) {
+  for (const sqlite_file::TableSpec& t : schema.tables) {
+    if (t.name == name) return t;
   }
   throw DatabaseError(fmt::format("a run file has no table {}", name));
 }
@@ -206,7 +206,7 @@ const RunFileTable* table_of(const RunFileSchema& schema, const std::string& nam
 std::vector<const TableData*> schedule(const RunFileSchema& schema, std::span<const TableData> data) {
   std::vector<std::pair<std::uint64_t, const TableData*>> weighted;
   for (const TableData& t : data) {
-    const sqlite_file::TableSpec& spec = table_of(schema, t.schema->name)->spec;
+    const sqlite_file::TableSpec& spec = table_of(schema, t.schema->name);
     const std::uint64_t sorts = spec.indexes.size() + (spec.primary_key.empty() ? 0 : 1);
     weighted.emplace_back(std::max<std::uint64_t>(t.cost, 1) * (t.schema->columns.size() + 2 * sorts), &t);
   }
@@ -222,7 +222,7 @@ void build_tables(sqlite_file::DatabaseWriter& writer, const RunFileSchema& sche
                   std::map<std::string, std::uint64_t>& rows, std::mutex& rows_mutex) {
   for (std::size_t i = next++; i < order.size(); i = next++) {
     const TableData* table = order[i];
-    auto loader = writer.open(table_of(schema, table->schema->name)->spec, *table->schema);
+    auto loader = writer.open(table_of(schema, table->schema->name), *table->schema);
     table->write_rows(*loader);
     loader->finish();
     const std::lock_guard lock(rows_mutex);
@@ -245,8 +245,6 @@ std::map<std::string, std::uint64_t> build_sqlite_run_file(const std::filesystem
   std::atomic<std::size_t> next{0};
   std::map<std::string, std::uint64_t> rows;
   std::mutex rows_mutex;
-  std::vector<sqlite_file::TableSpec> specs;
-  for (const RunFileTable& t : schema.tables) specs.push_back(t.spec);
   {
     sqlite_file::DatabaseWriter writer(path);
     // The first thread to fail stops the other (its error is then only that
@@ -278,7 +276,7 @@ std::map<std::string, std::uint64_t> build_sqlite_run_file(const std::filesystem
     }
     helper.join();
     if (failure) std::rethrow_exception(failure);
-    writer.finish(specs);  // tables no data came for (a run without ratings): present and empty
+    writer.finish(schema.tables);  // tables no data came for (a run without ratings): present and empty
   }
   sync_file(path);
   return rows;

@@ -45,12 +45,8 @@ bool is_orphan_run_file(const std::string& file_name, const std::set<std::string
 // composite, as a unique index otherwise; every other index minus run_id;
 // and run_id, a VIRTUAL column generated as the constant `run_id`, as the
 // last column (where the shared tables' queries find it by name).
-struct RunFileTable {
-  sqlite_file::TableSpec spec;  // CREATE statements included
-};
-
 struct RunFileSchema {
-  std::vector<RunFileTable> tables;
+  std::vector<sqlite_file::TableSpec> tables;  // CREATE statements included
 };
 RunFileSchema run_file_schema(Connection& main, std::span<const table::Schema* const> tables,
                               std::string_view run_id);

@@ -53,11 +53,11 @@ class TableBuilder final : public table::TableWriter {
     const auto spill_dir = file_.path().parent_path();
     if (!spec_.primary_key.empty()) {
       for (const std::string& name : spec_.primary_key) key_.push_back(position_of(spec_.columns, name, spec_.name));
-      for (std::size_t i = 0; i < spec_.columns.size(); ++i) {
-        if (std::find(key_.begin(), key_.end(), i) == key_.end()) rest_.push_back(i);
-      }
+      // The key's columns first, then the others (SQLite's convertToWithoutRowidTable).
       for (const std::size_t i : key_) record_columns_.push_back(stored_[i]);
-      for (const std::size_t i : rest_) record_columns_.push_back(stored_[i]);
+      for (std::size_t i = 0; i < spec_.columns.size(); ++i) {
+        if (std::find(key_.begin(), key_.end(), i) == key_.end()) record_columns_.push_back(stored_[i]);
+      }
       key_columns_.assign(record_columns_.begin(), record_columns_.begin() + static_cast<long>(key_.size()));
       table_sorter_.emplace(spill_options, spill_dir);
     } else {
@@ -205,7 +205,6 @@ class TableBuilder final : public table::TableWriter {
   table::Schema schema_;
   std::vector<RecordColumn> stored_;          // per table column
   std::vector<std::size_t> key_;              // primary key: positions in spec_.columns
-  std::vector<std::size_t> rest_;
   std::vector<RecordColumn> record_columns_;  // in the order records store them
   std::vector<RecordColumn> key_columns_;
   std::optional<TableTree> tree_;              // a rowid table

@@ -34,15 +34,16 @@ struct Value {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 
-std::uint64_t integer_serial(std::int64_t i, std::size_t& length) {
+// The smallest serial type that holds `i` (its body size is body_size's).
+std::uint64_t integer_serial(std::int64_t i) {
   const std::uint64_t u = i < 0 ? ~static_cast<std::uint64_t>(i) : static_cast<std::uint64_t>(i);
-  if (i == 0 || i == 1) return length = 0, 8 + static_cast<std::uint64_t>(i);
-  if (u <= 127) return length = 1, 1;
-  if (u <= 32767) return length = 2, 2;
-  if (u <= 8388607) return length = 3, 3;
-  if (u <= 2147483647) return length = 4, 4;
-  if (u <= 0x00007fffffffffffULL) return length = 6, 5;
-  return length = 8, 6;
+  if (i == 0 || i == 1) return 8 + static_cast<std::uint64_t>(i);
+  if (u <= 127) return 1;
+  if (u <= 32767) return 2;
+  if (u <= 8388607) return 3;
+  if (u <= 2147483647) return 4;
+  if (u <= 0x00007fffffffffffULL) return 5;
+  return 6;
 }
 
 // SQLite's sqlite3VdbeIntegerAffinity: a double that round-trips through an
@@ -96,7 +97,7 @@ Value value_of(const table::Cell& cell, std::int64_t rowid, const RecordColumn& 
   Value v;
   if (column.cell == RecordColumn::kRowid) {
     v.integer = rowid;
-    v.serial = 1;  // any non-NULL marker; encode() picks the real serial
+    v.serial = 1;  // an integer; append_record picks its serial type
     return v;
   }
   if (column.cell == RecordColumn::kAbsent || std::holds_alternative<table::Null>(cell)) return v;
@@ -137,13 +138,19 @@ Value value_of(const table::Cell& cell, std::int64_t rowid, const RecordColumn& 
   return v;
 }
 
-void put_be(std::string& out, std::uint64_t value, std::size_t bytes) {
-  // The low `bytes` bytes of `value`, most significant first: the last
-  // `bytes` of its big-endian form.
+// The low `bytes` bytes of `value`, most significant first: the last
+// `bytes` of its big-endian form.
+char* write_be(char* p, std::uint64_t value, std::size_t bytes) {
   const std::uint64_t big = std::endian::native == std::endian::little ? __builtin_bswap64(value) : value;
   char buf[8];
   std::memcpy(buf, &big, 8);
-  out.append(buf + 8 - bytes, bytes);
+  std::memcpy(p, buf + 8 - bytes, bytes);
+  return p + bytes;
+}
+
+void put_be(std::string& out, std::uint64_t value, std::size_t bytes) {
+  char buf[8];
+  out.append(buf, write_be(buf, value, bytes));
 }
 
 const table::Cell kNullCell{};
@@ -254,14 +261,6 @@ char* write_varint(char* p, std::uint64_t value) {
   return p + encode_varint(p, value);
 }
 
-char* write_be(char* p, std::uint64_t value, std::size_t bytes) {
-  const std::uint64_t big = std::endian::native == std::endian::little ? __builtin_bswap64(value) : value;
-  char buf[8];
-  std::memcpy(buf, &big, 8);
-  std::memcpy(p, buf + 8 - bytes, bytes);
-  return p + bytes;
-}
-
 char* write_text(char* p, const Value& v) {
   const std::string_view bytes = v.bytes();
   if (v.nuls == 0) {
@@ -301,10 +300,7 @@ void append_record(std::string& out, std::span<const table::Cell> row, std::int6
   for (std::size_t i = 0; i < columns.size(); ++i) {
     Value& v = values[i];
     v = value_of(cell_of(row, columns[i]), rowid, columns[i]);
-    if (v.serial == 1) {
-      std::size_t length = 0;
-      v.serial = integer_serial(v.integer, length);
-    }
+    if (v.serial == 1) v.serial = integer_serial(v.integer);
     types += varint_size(v.serial);
     bodies += body_size(v.serial);
   }
